@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+// One registry per app instance (not the global one), so several apps can share a process in tests.
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly messageDuration: Histogram<'pattern' | 'outcome'>;
+  readonly cacheLookups: Counter<'cache' | 'result'>;
+  readonly inFlight: Gauge;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.messageDuration = new Histogram({
+      name: 'rmq_message_duration_seconds',
+      help: 'Time to handle one RabbitMQ message, by pattern and outcome',
+      labelNames: ['pattern', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [this.registry],
+    });
+    this.cacheLookups = new Counter({
+      name: 'cache_lookups_total',
+      help: 'Cache lookups by cache and result (hit, miss, bypass); hit ratio = hit / all',
+      labelNames: ['cache', 'result'],
+      registers: [this.registry],
+    });
+    this.inFlight = new Gauge({ name: 'rmq_messages_in_flight', help: 'Messages being handled now', registers: [this.registry] });
+  }
+
+  gauge(name: string, help: string, collect: () => Promise<number> | number): Gauge {
+    return new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await collect());
+      },
+    });
+  }
+}

@@ -1,0 +1,85 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { RmqContext } from '@nestjs/microservices';
+import type { Channel, Message } from 'amqplib';
+import { defer, EMPTY, Observable, tap } from 'rxjs';
+import { REQUEST_ID_HEADER, runWithRequestContext, saneRequestId } from '../logging/request-context';
+import { InFlightTracker } from '../lifecycle/in-flight.tracker';
+
+export const ATTEMPT_HEADER = 'x-attempt';
+export const MAX_TRANSIENT_ATTEMPTS = 5;
+export const RMQ_CONSUMER_QUEUE = Symbol('RMQ_CONSUMER_QUEUE');
+
+function isTransient(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { transient?: boolean }).transient === true;
+}
+
+// Nest never acks or rejects for us: this acks once the handler's work is done, dead-letters a failed
+// event, retries a transient failure a bounded number of times, and requeues work that arrives while draining.
+@Injectable()
+export class RmqAckInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(RmqAckInterceptor.name);
+
+  constructor(
+    private readonly inFlight: InFlightTracker,
+    @Inject(RMQ_CONSUMER_QUEUE) private readonly queue: string,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'rpc') return next.handle();
+    const rmq = context.switchToRpc().getContext<RmqContext>();
+    if (!(rmq instanceof RmqContext)) return next.handle();
+    const message = rmq.getMessage() as Message;
+    const channel = rmq.getChannelRef() as Channel;
+    const isRpc = Boolean(message.properties.replyTo);
+
+    if (this.inFlight.draining) {
+      channel.nack(message, false, true);
+      return EMPTY;
+    }
+    const requestId = saneRequestId(message.properties.headers?.[REQUEST_ID_HEADER]);
+    const done = this.inFlight.begin();
+    let settled = false;
+    const settle = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      try {
+        action();
+      } finally {
+        done();
+      }
+    };
+
+    return new Observable((subscriber) =>
+      runWithRequestContext({ requestId }, () =>
+        defer(() => next.handle())
+          .pipe(
+            tap({
+              complete: () => settle(() => channel.ack(message)),
+              error: (error: unknown) =>
+                settle(() => (isRpc ? channel.ack(message) : this.rejectEvent(channel, message, rmq, error))),
+              unsubscribe: () => settle(() => channel.ack(message)),
+            }),
+          )
+          .subscribe(subscriber),
+      ),
+    );
+  }
+
+  private rejectEvent(channel: Channel, message: Message, rmq: RmqContext, error: unknown): void {
+    const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (isTransient(error) && attempt < MAX_TRANSIENT_ATTEMPTS) {
+      this.logger.warn(`transient failure on ${rmq.getPattern()} (attempt ${attempt}), retrying: ${reason}`);
+      const headers = { ...message.properties.headers, [ATTEMPT_HEADER]: attempt + 1 };
+      channel.sendToQueue(this.queue, message.content, {
+        ...message.properties,
+        headers,
+        persistent: true,
+      });
+      channel.ack(message);
+      return;
+    }
+    this.logger.error(`handler for ${rmq.getPattern()} failed, dead-lettering message: ${reason}`);
+    channel.nack(message, false, false);
+  }
+}

@@ -1,0 +1,45 @@
+import { Logger } from '@nestjs/common';
+import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, Options } from 'amqplib';
+import { assertTopology } from './rmq.options';
+
+// A managed connection with one confirm channel, for publishers (outbox relay, replays) and health.
+export class RmqConnection {
+  private readonly logger = new Logger(RmqConnection.name);
+  private readonly manager: AmqpConnectionManager;
+  readonly channel: ChannelWrapper;
+
+  constructor(url: string, extraSetup?: (channel: ConfirmChannel) => Promise<void>) {
+    this.manager = amqp.connect([url], { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 });
+    this.manager.on('disconnect', ({ err }) => this.logger.warn(`RabbitMQ disconnected: ${err?.message ?? 'closed'}`));
+    this.channel = this.manager.createChannel({
+      json: false,
+      confirm: true,
+      setup: async (channel: ConfirmChannel) => {
+        await assertTopology(channel);
+        if (extraSetup) await extraSetup(channel);
+      },
+    });
+  }
+
+  isConnected(): boolean {
+    return this.manager.isConnected();
+  }
+
+  async waitUntilReady(timeoutMs: number): Promise<void> {
+    await Promise.race([
+      this.channel.waitForConnect(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('RabbitMQ did not answer in time')), timeoutMs).unref()),
+    ]);
+  }
+
+  // Resolves once the broker confirmed the message (publisher confirms).
+  async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
+    await this.channel.publish(exchange, routingKey, content, { persistent: true, ...options });
+  }
+
+  async close(): Promise<void> {
+    await this.channel.close().catch(() => undefined);
+    await this.manager.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,52 @@
+import { RmqOptions, Transport } from '@nestjs/microservices';
+import type { ConfirmChannel, Options } from 'amqplib';
+import { EVENT_BINDINGS, EXCHANGES, QUEUES } from '@app/contracts';
+
+// One source of queue arguments: servers, clients and topology must agree or RabbitMQ refuses the declare.
+export function durableQueueOptions(queue: string): Options.AssertQueue {
+  return {
+    durable: true,
+    arguments: { 'x-dead-letter-exchange': EXCHANGES.deadLetter, 'x-dead-letter-routing-key': queue },
+  };
+}
+
+export function rmqServerOptions(url: string, queue: string, prefetchCount: number): RmqOptions {
+  return {
+    transport: Transport.RMQ,
+    options: {
+      urls: [url],
+      queue,
+      queueOptions: durableQueueOptions(queue),
+      noAck: false,
+      prefetchCount,
+      persistent: true,
+      socketOptions: { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 },
+    },
+  };
+}
+
+export function rmqClientOptions(url: string, queue: string): RmqOptions {
+  return {
+    transport: Transport.RMQ,
+    options: {
+      urls: [url],
+      queue,
+      queueOptions: durableQueueOptions(queue),
+      persistent: true,
+      socketOptions: { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 },
+    },
+  };
+}
+
+// Declares exchanges, the dead-letter queue and every consumer queue with its bindings. Idempotent.
+export async function assertTopology(channel: ConfirmChannel): Promise<void> {
+  await channel.assertExchange(EXCHANGES.events, 'topic', { durable: true });
+  await channel.assertExchange(EXCHANGES.deadLetter, 'fanout', { durable: true });
+  await channel.assertQueue(QUEUES.deadLetters, { durable: true });
+  await channel.bindQueue(QUEUES.deadLetters, EXCHANGES.deadLetter, '');
+  await channel.assertQueue(QUEUES.coreRpc, durableQueueOptions(QUEUES.coreRpc));
+  for (const [queue, keys] of Object.entries(EVENT_BINDINGS)) {
+    await channel.assertQueue(queue, durableQueueOptions(queue));
+    for (const key of keys) await channel.bindQueue(queue, EXCHANGES.events, key);
+  }
+}

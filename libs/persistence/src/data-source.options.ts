@@ -1,0 +1,25 @@
+import { DataSourceOptions } from 'typeorm';
+import { ContentItemEntity } from './entities/content-item.entity';
+import { DeadLetterEntity } from './entities/dead-letter.entity';
+import { OutboxEntity } from './entities/outbox.entity';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { UserEntity } from './entities/user.entity';
+import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
+
+// Explicit registration, never globs; synchronize is off everywhere, migrations own the schema.
+export const ENTITIES = [UserEntity, RefreshTokenEntity, OutboxEntity, DeadLetterEntity, ContentItemEntity];
+export const MIGRATIONS = [InitialSchema1763700000000];
+
+export function dataSourceOptions(url: string, applicationName: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    applicationName,
+    extra: { max: 20, connectionTimeoutMillis: 3000, statement_timeout: 10_000 },
+  };
+}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { OutboxEntity } from '../entities/outbox.entity';
+
+export interface NewOutboxEvent {
+  aggregateType: string;
+  aggregateId: string;
+  eventType: string;
+  eventId: string;
+  payload: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+export const OUTBOX_NOTIFY_CHANNEL = 'outbox_new';
+const RELAY_LOCK_KEY = 7_363_517_002;
+
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  // Must be called inside the transaction that makes the change, so both commit or neither does.
+  async add(manager: EntityManager, event: NewOutboxEvent): Promise<void> {
+    await manager.getRepository(OutboxEntity).insert({ ...event, createdAt: new Date(), publishedAt: null } as QueryDeepPartialEntity<OutboxEntity>);
+    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_NOTIFY_CHANNEL]);
+  }
+
+  // Runs `publish` on the oldest unpublished events while holding the relay lock, and marks the ones it
+  // confirmed as published in the same transaction. Returns how many were published, or null when another
+  // relay holds the lock. Publishing stops at the first failure so per-aggregate order is kept.
+  async relayBatch(limit: number, publish: (events: OutboxEntity[]) => Promise<number>): Promise<number | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK_KEY]);
+      if (!locked) return null;
+      const events = await manager
+        .getRepository(OutboxEntity)
+        .createQueryBuilder('o')
+        .where('o.published_at IS NULL')
+        .orderBy('o.id', 'ASC')
+        .limit(limit)
+        .getMany();
+      if (events.length === 0) return 0;
+      const published = await publish(events);
+      if (published > 0) {
+        await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [
+          events.slice(0, published).map((event) => event.id),
+        ]);
+      }
+      return published;
+    });
+  }
+
+  async countUnpublished(): Promise<number> {
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL`);
+    return count;
+  }
+}

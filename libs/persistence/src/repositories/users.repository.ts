@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { UserEntity } from '../entities/user.entity';
+import { rethrowUniqueViolation } from '../unique-violation.error';
+
+export type UserSortField = 'created_at' | 'name' | 'email';
+const SORT_COLUMNS: Record<UserSortField, keyof UserEntity> = { created_at: 'createdAt', name: 'name', email: 'email' };
+
+export interface PageQuery<S extends string> {
+  page: number;
+  pageSize: number;
+  sortBy: S;
+  order: 'asc' | 'desc';
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private repo(manager?: EntityManager) {
+    return (manager ?? this.dataSource.manager).getRepository(UserEntity);
+  }
+
+  findLiveById(id: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(manager).findOne({ where: { id, deletedAt: IsNull() } });
+  }
+
+  // Includes soft-deleted users, so callers can tell "gone" from "never existed".
+  findAnyById(id: string): Promise<UserEntity | null> {
+    return this.repo().findOne({ where: { id } });
+  }
+
+  findLiveByEmail(email: string): Promise<UserEntity | null> {
+    return this.repo()
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email })
+      .andWhere('u.deleted_at IS NULL')
+      .getOne();
+  }
+
+  // Row lock for read-modify-write inside a transaction.
+  lockLiveById(manager: EntityManager, id: string): Promise<UserEntity | null> {
+    return this.repo(manager)
+      .createQueryBuilder('u')
+      .setLock('pessimistic_write')
+      .where('u.id = :id', { id })
+      .andWhere('u.deleted_at IS NULL')
+      .getOne();
+  }
+
+  async listLive(query: PageQuery<UserSortField>): Promise<{ items: UserEntity[]; total: number }> {
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const [items, total] = await this.repo().findAndCount({
+      where: { deletedAt: IsNull() },
+      order: { [SORT_COLUMNS[query.sortBy]]: direction, id: direction },
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    });
+    return { items, total };
+  }
+
+  async insert(manager: EntityManager, user: UserEntity): Promise<void> {
+    await this.repo(manager).insert(user).catch(rethrowUniqueViolation);
+  }
+
+  async save(manager: EntityManager, user: UserEntity): Promise<void> {
+    await this.repo(manager).save(user).catch(rethrowUniqueViolation);
+  }
+
+  async existsLiveAdmin(): Promise<boolean> {
+    return this.repo().exists({ where: { role: 'admin', deletedAt: IsNull() } });
+  }
+}
