@@ -4,3 +4,4 @@ export * from './users/user-fields';
 export * from './users/user.payloads';
 export * from './events/domain-event';
 export * from './admin/dead-letter.payloads';
+export * from './auth/token.constants';

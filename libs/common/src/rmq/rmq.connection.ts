@@ -1,7 +1,10 @@
 import { Logger } from '@nestjs/common';
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, Options } from 'amqplib';
+import { withStartupTimeout } from '../lifecycle/startup';
 import { assertTopology } from './rmq.options';
+
+const PUBLISH_TIMEOUT_MS = 5000;
 
 // A managed connection with one confirm channel, for publishers (outbox relay, replays) and health.
 export class RmqConnection {
@@ -26,16 +29,20 @@ export class RmqConnection {
     return this.manager.isConnected();
   }
 
-  async waitUntilReady(timeoutMs: number): Promise<void> {
-    await Promise.race([
-      this.channel.waitForConnect(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('RabbitMQ did not answer in time')), timeoutMs).unref()),
-    ]);
+  static async connect(url: string, timeoutMs = 5000, extraSetup?: (channel: ConfirmChannel) => Promise<void>): Promise<RmqConnection> {
+    const connection = new RmqConnection(url, extraSetup);
+    try {
+      await withStartupTimeout('RabbitMQ', url, timeoutMs, connection.channel.waitForConnect());
+      return connection;
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
   }
 
   // Resolves once the broker confirmed the message (publisher confirms).
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
-    await this.channel.publish(exchange, routingKey, content, { persistent: true, ...options });
+    await this.channel.publish(exchange, routingKey, content, { persistent: true, timeout: PUBLISH_TIMEOUT_MS, ...options });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,84 @@
+import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import {
+  ConnectionsModule,
+  HealthModule,
+  loadJwtKeys,
+  LoggingModule,
+  MetricsModule,
+  PrincipalCache,
+  READINESS_CHECKS,
+  REDIS,
+  rmqConsumerProviders,
+  RmqConnection,
+
+} from '@app/common';
+import { QUEUES } from '@app/contracts';
+import { PersistenceModule, runMigrationsLocked } from '@app/persistence';
+import { AuthService } from './auth/auth.service';
+import { PasswordHasher } from './auth/password.hasher';
+import { JWT_KEYS, TokenIssuer } from './auth/token.issuer';
+import { PrincipalCacheWriter } from './cache/principal-cache.writer';
+import { CORE_CONFIG, CoreConfig } from './config/core.config';
+import { DeadLetterStore } from './dead-letters/dead-letter.store';
+import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
+import { OutboxRelay } from './outbox/outbox.relay';
+import { AdminBootstrap } from './users/admin.bootstrap';
+import { CreateUserUseCase } from './users/create-user.use-case';
+import { RemoveUserUseCase } from './users/remove-user.use-case';
+import { UpdateUserUseCase } from './users/update-user.use-case';
+import { UsersHandlers } from './users/users.handlers';
+import { UsersQueryService } from './users/users-query.service';
+
+// Runs pending migrations before anything else touches the schema, once across replicas.
+class MigrationsOnStart implements OnModuleInit {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    await runMigrationsLocked(this.dataSource);
+  }
+}
+
+@Module({})
+export class CoreModule {
+  static forRoot(config: CoreConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        LoggingModule.forRoot({ app: 'core', level: config.LOG_LEVEL }),
+        ConnectionsModule.forRoot({ app: 'core', redisUrl: config.REDIS_URL, rabbitmqUrl: config.RABBITMQ_URL }),
+        PersistenceModule.forRoot(config.DATABASE_URL, 'core'),
+        MetricsModule,
+        HealthModule.forRoot({
+          provide: READINESS_CHECKS,
+          inject: [DataSource, REDIS, RmqConnection],
+          useFactory: (dataSource: DataSource, redis: Redis, rmq: RmqConnection) => [
+            { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) },
+            { name: 'redis', check: async () => void (await redis.ping()) },
+            { name: 'rabbitmq', check: async () => { if (!rmq.isConnected()) throw new Error('not connected'); } },
+          ],
+        }),
+      ],
+      controllers: [UsersHandlers, DeadLettersHandlers],
+      providers: [
+        { provide: CORE_CONFIG, useValue: config },
+        { provide: JWT_KEYS, useFactory: () => loadJwtKeys(config, true) },
+        { provide: PrincipalCache, inject: [REDIS], useFactory: (redis: Redis) => new PrincipalCache(redis) },
+        ...rmqConsumerProviders(QUEUES.coreRpc, config.SHUTDOWN_GRACE_MS),
+        MigrationsOnStart,
+        PrincipalCacheWriter,
+        PasswordHasher,
+        TokenIssuer,
+        AuthService,
+        CreateUserUseCase,
+        UpdateUserUseCase,
+        RemoveUserUseCase,
+        UsersQueryService,
+        AdminBootstrap,
+        OutboxRelay,
+        DeadLetterStore,
+      ],
+    };
+  }
+}

@@ -1,0 +1,132 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { RmqConnection } from '@app/common';
+import { DeadLetterView, QUEUES, ReplayResult } from '@app/contracts';
+import { DeadLetterEntity, DeadLettersRepository } from '@app/persistence';
+
+const PREFETCH = 10;
+const REPLAY_LIMIT = 1000;
+
+interface XDeath {
+  queue?: string;
+  reason?: string;
+  exchange?: string;
+  'routing-keys'?: string[];
+}
+
+function patternOf(body: string): string | null {
+  try {
+    const parsed = JSON.parse(body) as { pattern?: unknown };
+    return typeof parsed.pattern === 'string' ? parsed.pattern : null;
+  } catch {
+    return null;
+  }
+}
+
+export function toDeadLetterView(letter: DeadLetterEntity): DeadLetterView {
+  let payload: unknown = letter.body;
+  try {
+    payload = JSON.parse(letter.body);
+  } catch {
+    // not JSON: shown as the raw text
+  }
+  return {
+    id: letter.id,
+    queue: letter.queue,
+    routing_key: letter.routingKey,
+    pattern: letter.pattern,
+    reason: letter.reason,
+    message_id: letter.messageId,
+    payload,
+    dead_lettered_at: letter.deadLetteredAt.toISOString(),
+    replay_count: letter.replayCount,
+  };
+}
+
+// Drains the dead-letter queue into Postgres (ack only after the row is committed), so dead letters can be
+// listed with paging and replayed to the queue they died in.
+@Injectable()
+export class DeadLetterStore implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeadLetterStore.name);
+  private consumerTag?: string;
+
+  constructor(
+    private readonly rmq: RmqConnection,
+    private readonly letters: DeadLettersRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.rmq.channel.addSetup(async (channel: ConfirmChannel) => {
+      await channel.prefetch(PREFETCH);
+      const { consumerTag } = await channel.consume(QUEUES.deadLetters, (message) => {
+        if (message) void this.store(channel, message);
+      });
+      this.consumerTag = consumerTag;
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.consumerTag) await this.rmq.channel.cancel(this.consumerTag).catch(() => undefined);
+  }
+
+  private async store(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    const headers = { ...(message.properties.headers ?? {}) };
+    const death = ((headers['x-death'] as XDeath[] | undefined) ?? [])[0] ?? {};
+    const body = message.content.toString('utf8');
+    delete headers['x-death'];
+    delete headers['x-first-death-exchange'];
+    delete headers['x-first-death-queue'];
+    delete headers['x-first-death-reason'];
+    delete headers['x-last-death-exchange'];
+    delete headers['x-last-death-queue'];
+    delete headers['x-last-death-reason'];
+    try {
+      await this.letters.insert({
+        id: randomUUID(),
+        queue: death.queue ?? message.fields.routingKey,
+        exchange: death.exchange ?? message.fields.exchange,
+        routingKey: death['routing-keys']?.[0] ?? message.fields.routingKey,
+        reason: death.reason ?? 'unknown',
+        messageId: message.properties.messageId ?? null,
+        pattern: patternOf(body),
+        body,
+        headers,
+        properties: { contentType: message.properties.contentType, correlationId: message.properties.correlationId },
+        deadLetteredAt: new Date(),
+        replayedAt: null,
+        replayCount: 0,
+      });
+      channel.ack(message);
+    } catch (error) {
+      this.logger.warn(`could not store dead letter, requeueing: ${(error as Error).message}`);
+      setTimeout(() => channel.nack(message, false, true), 1000).unref();
+    }
+  }
+
+  async list(page: number, pageSize: number) {
+    return this.letters.listPending(page, pageSize);
+  }
+
+  // Republishes each letter straight to the queue it died in (not to the exchange, so other consumers
+  // do not get it twice). A letter is claimed before publishing, so concurrent replays cannot duplicate it.
+  async replay(ids?: string[]): Promise<ReplayResult> {
+    const pending = await this.letters.findPending(ids, REPLAY_LIMIT);
+    const replayed: string[] = [];
+    for (const letter of pending) {
+      if (!(await this.letters.markReplayed(letter.id))) continue;
+      try {
+        await this.rmq.publish('', letter.queue, Buffer.from(letter.body, 'utf8'), {
+          messageId: letter.messageId ?? undefined,
+          contentType: (letter.properties.contentType as string | undefined) ?? 'application/json',
+          headers: { ...letter.headers, 'x-replayed-from': letter.id },
+        });
+        replayed.push(letter.id);
+      } catch (error) {
+        await this.letters.unmarkReplayed(letter.id);
+        this.logger.warn(`replay of ${letter.id} failed: ${(error as Error).message}`);
+      }
+    }
+    return { replayed: replayed.length, ids: replayed };
+  }
+}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { DomainError } from '@app/common';
+import { CreateUserFields, EVENTS, Role, UserView } from '@app/contracts';
+import { OutboxRepository, UniqueViolationError, UserEntity, UsersRepository } from '@app/persistence';
+import { PasswordHasher } from '../auth/password.hasher';
+import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
+import { domainEvent } from '../messaging/event.factory';
+import { toPrincipal, toUserView } from './user.mapper';
+
+export function uniqueViolationToDomain(error: unknown): never {
+  if (error instanceof UniqueViolationError) {
+    if (error.constraint.includes('email')) throw new DomainError('EMAIL_TAKEN', 'A user with this email already exists');
+    if (error.constraint.includes('phone')) throw new DomainError('PHONE_TAKEN', 'A user with this phone number already exists');
+  }
+  throw error;
+}
+
+// Signup and admin creation: one user row and its user.created event, in one transaction.
+@Injectable()
+export class CreateUserUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly cache: PrincipalCacheWriter,
+  ) {}
+
+  async execute(fields: CreateUserFields, role: Role): Promise<UserView> {
+    const now = new Date();
+    const user: UserEntity = {
+      id: randomUUID(),
+      name: fields.name.trim(),
+      email: fields.email.trim(),
+      phoneNumber: fields.phone_number ?? null,
+      country: fields.country ?? null,
+      state: fields.state ?? null,
+      role,
+      passwordHash: await this.hasher.hash(fields.password),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
+    const view = toUserView(user);
+    await this.dataSource
+      .transaction(async (tx) => {
+        await this.users.insert(tx, user);
+        await this.outbox.add(tx, domainEvent('user', user.id, EVENTS.userCreated, view));
+      })
+      .catch(uniqueViolationToDomain);
+    await this.cache.publish(toPrincipal(user));
+    return view;
+  }
+}

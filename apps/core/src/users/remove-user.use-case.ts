@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainError } from '@app/common';
+import { Actor, EVENTS } from '@app/contracts';
+import { OutboxRepository, RefreshTokensRepository, UsersRepository } from '@app/persistence';
+import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
+import { domainEvent } from '../messaging/event.factory';
+import { toPrincipal, toUserView } from './user.mapper';
+
+// Soft delete: the row stays for history, every refresh token dies, and the cached principal becomes a
+// tombstone so the gateway rejects the user's access tokens on the next request.
+@Injectable()
+export class RemoveUserUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly cache: PrincipalCacheWriter,
+  ) {}
+
+  async execute(actor: Actor, id: string): Promise<void> {
+    if (actor.role !== 'admin') throw new DomainError('FORBIDDEN', 'Only an admin may delete users');
+    const removed = await this.dataSource.transaction(async (tx) => {
+      const user = await this.users.lockLiveById(tx, id);
+      if (!user) throw new DomainError('NOT_FOUND', 'User not found');
+      user.deletedAt = new Date();
+      user.updatedAt = user.deletedAt;
+      user.version += 1;
+      await this.users.save(tx, user);
+      await this.refreshTokens.revokeAllForUser(tx, user.id);
+      await this.outbox.add(tx, domainEvent('user', user.id, EVENTS.userDeleted, toUserView(user)));
+      return user;
+    });
+    await this.cache.publish(toPrincipal(removed));
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainError } from '@app/common';
+import { Actor, EVENTS, UpdateUserFields, UserView } from '@app/contracts';
+import { OutboxRepository, UsersRepository } from '@app/persistence';
+import { PasswordHasher } from '../auth/password.hasher';
+import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
+import { domainEvent } from '../messaging/event.factory';
+import { uniqueViolationToDomain } from './create-user.use-case';
+import { toPrincipal, toUserView } from './user.mapper';
+
+export function assertAdminOrSelf(actor: Actor, userId: string): void {
+  if (actor.role !== 'admin' && actor.id !== userId) {
+    throw new DomainError('FORBIDDEN', 'You may only access your own user');
+  }
+}
+
+// PUT semantics: the profile is replaced; password and role change only when given.
+@Injectable()
+export class UpdateUserUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly cache: PrincipalCacheWriter,
+  ) {}
+
+  async execute(actor: Actor, id: string, fields: UpdateUserFields): Promise<UserView> {
+    assertAdminOrSelf(actor, id);
+    const passwordHash = fields.password ? await this.hasher.hash(fields.password) : undefined;
+    const updated = await this.dataSource
+      .transaction(async (tx) => {
+        const user = await this.users.lockLiveById(tx, id);
+        if (!user) throw new DomainError('NOT_FOUND', 'User not found');
+        if (fields.role && fields.role !== user.role && actor.role !== 'admin') {
+          throw new DomainError('FORBIDDEN', 'Only an admin may change a role');
+        }
+        user.name = fields.name.trim();
+        user.email = fields.email.trim();
+        user.phoneNumber = fields.phone_number ?? null;
+        user.country = fields.country ?? null;
+        user.state = fields.state ?? null;
+        user.role = fields.role ?? user.role;
+        if (passwordHash) user.passwordHash = passwordHash;
+        user.version += 1;
+        user.updatedAt = new Date();
+        await this.users.save(tx, user);
+        await this.outbox.add(tx, domainEvent('user', user.id, EVENTS.userUpdated, toUserView(user)));
+        return user;
+      })
+      .catch(uniqueViolationToDomain);
+    await this.cache.publish(toPrincipal(updated));
+    return toUserView(updated);
+  }
+}

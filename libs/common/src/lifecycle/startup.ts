@@ -1,0 +1,48 @@
+import { ConfigValidationError } from '../config/env.util';
+
+// A dependency that did not answer at start: the message names it and where it was looked for.
+export class DependencyUnavailableError extends Error {
+  constructor(dependency: string, url: string, cause: unknown) {
+    super(`${dependency} is unreachable at ${redactUrl(url)}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.hostname}:${parsed.port || '(default port)'}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return '(invalid url)';
+  }
+}
+
+export async function withStartupTimeout<T>(dependency: string, url: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } catch (error) {
+    throw new DependencyUnavailableError(dependency, url, error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// Runs an app's bootstrap; a bad config or a missing dependency ends the process with one clear line.
+export function runApp(app: string, bootstrap: () => Promise<void>): void {
+  bootstrap().catch((error: unknown) => {
+    const reason =
+      error instanceof ConfigValidationError || error instanceof DependencyUnavailableError
+        ? error.message
+        : error instanceof Error
+          ? `${error.message}\n${error.stack ?? ''}`
+          : String(error);
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', app, time: new Date().toISOString(), message: `${app} failed to start: ${reason}` })}\n`);
+    process.exit(1);
+  });
+}
