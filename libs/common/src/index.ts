@@ -19,3 +19,4 @@ export * from './errors/validation.util';
 export * from './lifecycle/graceful-shutdown';
 export * from './rmq/rmq-consumer.providers';
 export * from './infra/connections.module';
+export * from './http/route-access.decorators';

@@ -1,3 +1,4 @@
+import { PublicRoute, SkipRateLimit } from '../http/route-access.decorators';
 import { Controller, DynamicModule, Get, Inject, Module, Provider } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
@@ -17,6 +18,8 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   ]);
 }
 
+@PublicRoute()
+@SkipRateLimit()
 @ApiExcludeController()
 @Controller('health')
 export class HealthController {

@@ -1,7 +1,10 @@
+import { PublicRoute, SkipRateLimit } from '../http/route-access.decorators';
 import { Controller, Get, Global, Header, Module } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MetricsService } from './metrics.service';
 
+@PublicRoute()
+@SkipRateLimit()
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {

@@ -1,0 +1,10 @@
+import { SetMetadata } from '@nestjs/common';
+import { Role } from '@app/contracts';
+
+export const ROLES_KEY = 'access:roles';
+export const READONLY_MAY_WRITE = 'access:readonly-may-write';
+
+// Only these roles may call the route (default: any authenticated role).
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+// `readonly` is GET-only by default; this lets it call a non-GET route that changes only its own session.
+export const ReadonlyMayCall = () => SetMetadata(READONLY_MAY_WRITE, true);

@@ -1,0 +1,27 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorEnvelope } from './error-envelope';
+import { mapError } from './error-mapper';
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, exception: unknown, logger: Logger): void {
+  const { status, payload } = mapError(exception);
+  if (status >= 500 && status !== 503 && status !== 504) {
+    logger.error({ request_id: request.id, err: exception }, 'unhandled error');
+  }
+  if (status === 401) reply.header('WWW-Authenticate', 'Bearer');
+  void reply
+    .status(status)
+    .header('Content-Type', 'application/json; charset=utf-8')
+    .send(errorEnvelope(payload, request.id));
+}
+
+// The one place HTTP errors are written: the contract's envelope, never a stack or internal detail.
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendError(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), exception, this.logger);
+  }
+}

@@ -1,0 +1,61 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import Redis from 'ioredis';
+import {
+  ConnectionsModule,
+  HealthModule,
+  loadJwtKeys,
+  LoggingModule,
+  MetricsModule,
+  READINESS_CHECKS,
+  REDIS,
+  RmqConnection,
+  strictValidationPipe,
+} from '@app/common';
+import { AccessGuard } from './access/access.guard';
+import { GATEWAY_JWT_KEYS, JwtVerifier } from './access/jwt.verifier';
+import { DeadLettersController } from './admin/dead-letters.controller';
+import { AuthController } from './auth/auth.controller';
+import { JwksController } from './auth/jwks.controller';
+import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
+import { CoreClient } from './core-client/core.client';
+import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { RATE_LIMIT_LUA } from './rate-limit/rate-limiter';
+import { UsersController } from './users/users.controller';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        LoggingModule.forRoot({ app: 'gateway', level: config.LOG_LEVEL }),
+        ConnectionsModule.forRoot({ app: 'gateway', redisUrl: config.REDIS_URL, rabbitmqUrl: config.RABBITMQ_URL }),
+        MetricsModule,
+        HealthModule.forRoot({
+          provide: READINESS_CHECKS,
+          inject: [REDIS, RmqConnection],
+          useFactory: (redis: Redis, rmq: RmqConnection) => [
+            { name: 'redis', check: async () => void (await redis.ping()) },
+            { name: 'rabbitmq', check: async () => { if (!rmq.isConnected()) throw new Error('not connected'); } },
+          ],
+        }),
+      ],
+      controllers: [AuthController, JwksController, UsersController, DeadLettersController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: GATEWAY_JWT_KEYS, useFactory: () => loadJwtKeys(config, false) },
+        {
+          provide: 'RATE_LIMIT_COMMAND',
+          inject: [REDIS],
+          useFactory: (redis: Redis) => redis.defineCommand('rateLimit', { numberOfKeys: 1, lua: RATE_LIMIT_LUA }),
+        },
+        JwtVerifier,
+        CoreClient,
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_PIPE, useFactory: strictValidationPipe },
+      ],
+    };
+  }
+}

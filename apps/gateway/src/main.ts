@@ -1,0 +1,25 @@
+import type { IncomingMessage } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { runApp, saneRequestId, REQUEST_ID_HEADER } from '@app/common';
+import { loadGatewayConfig } from './config/gateway.config';
+import { GatewayModule } from './gateway.module';
+import { setupHttpApp } from './http/http-app.setup';
+
+runApp('gateway', async () => {
+  const config = loadGatewayConfig();
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => saneRequestId(request.headers[REQUEST_ID_HEADER]),
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  setupHttpApp(app);
+  await app.listen(config.PORT, '0.0.0.0');
+  app.get(Logger).log(`gateway listening on http://127.0.0.1:${config.PORT} (API under /api/v1, docs at /docs)`);
+});

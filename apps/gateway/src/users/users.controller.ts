@@ -1,0 +1,65 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from '@app/common';
+import { Actor, Page, PATTERNS, Principal, UserView, UserWithContentsView } from '@app/contracts';
+import { Roles } from '../access/access.decorators';
+import { CoreClient } from '../core-client/core.client';
+import { CurrentActor, CurrentPrincipal, RequestId } from '../http/request-id.decorator';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/users.dto';
+
+export const uuidParam = new ParseUUIDPipe({
+  exceptionFactory: () => new DomainError('VALIDATION_ERROR', 'Path parameter must be a UUID', { errors: [{ field: 'id', problems: ['must be a UUID'] }] }),
+});
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+export class UsersController {
+  constructor(private readonly core: CoreClient) {}
+
+  // Served from the principal the access check already loaded: a cache hit costs no RPC.
+  @Get('me')
+  @ApiOkResponse({ type: UserView })
+  me(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): UserView {
+    reply.header('X-Cache', reply.request.principalCache ?? 'MISS');
+    return principal.user;
+  }
+
+  @Get()
+  @Roles('admin')
+  list(@Query() query: ListUsersQueryDto, @RequestId() requestId: string): Promise<Page<UserView>> {
+    return this.core.send(PATTERNS.users.list, query, requestId);
+  }
+
+  @Post()
+  @Roles('admin')
+  @ApiCreatedResponse({ type: UserView })
+  create(@Body() body: CreateUserDto, @CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<UserView> {
+    return this.core.send(PATTERNS.users.create, { actor, user: body }, requestId);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserWithContentsView })
+  get(@Param('id', uuidParam) id: string, @CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<UserWithContentsView> {
+    return this.core.send(PATTERNS.users.get, { actor, id }, requestId);
+  }
+
+  @Put(':id')
+  @ApiOkResponse({ type: UserView })
+  update(
+    @Param('id', uuidParam) id: string,
+    @Body() body: UpdateUserDto,
+    @CurrentActor() actor: Actor,
+    @RequestId() requestId: string,
+  ): Promise<UserView> {
+    return this.core.send(PATTERNS.users.update, { actor, id, user: body }, requestId);
+  }
+
+  @Delete(':id')
+  @Roles('admin')
+  @HttpCode(204)
+  async remove(@Param('id', uuidParam) id: string, @CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<void> {
+    await this.core.send(PATTERNS.users.remove, { actor, id }, requestId);
+  }
+}
