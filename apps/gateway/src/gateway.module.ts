@@ -7,7 +7,9 @@ import {
   loadJwtKeys,
   LoggingModule,
   MetricsModule,
+  rabbitmqCheck,
   READINESS_CHECKS,
+  redisCheck,
   REDIS,
   RmqConnection,
   strictValidationPipe,
@@ -35,10 +37,7 @@ export class GatewayModule {
         HealthModule.forRoot({
           provide: READINESS_CHECKS,
           inject: [REDIS, RmqConnection],
-          useFactory: (redis: Redis, rmq: RmqConnection) => [
-            { name: 'redis', check: async () => void (await redis.ping()) },
-            { name: 'rabbitmq', check: async () => { if (!rmq.isConnected()) throw new Error('not connected'); } },
-          ],
+          useFactory: (redis: Redis, rmq: RmqConnection) => [redisCheck(redis), rabbitmqCheck(rmq)],
         }),
       ],
       controllers: [AuthController, JwksController, UsersController, DeadLettersController],

@@ -20,3 +20,4 @@ export * from './lifecycle/graceful-shutdown';
 export * from './rmq/rmq-consumer.providers';
 export * from './infra/connections.module';
 export * from './http/route-access.decorators';
+export * from './health/readiness.checks';

@@ -1,7 +1,7 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { IncomingMessage } from 'node:http';
-import { currentRequestId, REQUEST_ID_HEADER } from './request-context';
+import { currentRequestId, REQUEST_ID_HEADER, saneRequestId } from './request-context';
 
 export interface LoggingOptions {
   app: string;
@@ -27,9 +27,9 @@ export class LoggingModule {
               const requestId = currentRequestId();
               return requestId ? { request_id: requestId } : {};
             },
-            genReqId: (req: IncomingMessage) => String(req.headers[REQUEST_ID_HEADER] ?? ''),
+            genReqId: (req: IncomingMessage) => saneRequestId(req.headers[REQUEST_ID_HEADER]),
             customProps: (req: IncomingMessage) => ({ request_id: String(req.id ?? '') }),
-            autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
+            autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.originalUrl ?? req.url ?? '') },
             serializers: {
               req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
               res: (res: { statusCode: number }) => ({ status: res.statusCode }),

@@ -4,6 +4,7 @@ import type { Channel, Message } from 'amqplib';
 import { defer, EMPTY, Observable, tap } from 'rxjs';
 import { REQUEST_ID_HEADER, runWithRequestContext, saneRequestId } from '../logging/request-context';
 import { InFlightTracker } from '../lifecycle/in-flight.tracker';
+import { MetricsService } from '../metrics/metrics.service';
 
 export const ATTEMPT_HEADER = 'x-attempt';
 export const MAX_TRANSIENT_ATTEMPTS = 5;
@@ -22,6 +23,7 @@ export class RmqAckInterceptor implements NestInterceptor {
   constructor(
     private readonly inFlight: InFlightTracker,
     @Inject(RMQ_CONSUMER_QUEUE) private readonly queue: string,
+    private readonly metrics: MetricsService,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -38,14 +40,19 @@ export class RmqAckInterceptor implements NestInterceptor {
     }
     const requestId = saneRequestId(message.properties.headers?.[REQUEST_ID_HEADER]);
     const done = this.inFlight.begin();
+    const pattern = rmq.getPattern();
+    const stopTimer = this.metrics.messageDuration.startTimer({ pattern });
     let settled = false;
-    const settle = (action: () => void) => {
+    const settle = (outcome: string, action: () => void) => {
       if (settled) return;
       settled = true;
       try {
         action();
       } finally {
         done();
+        const seconds = stopTimer({ outcome });
+        // One line per message, like an access log; the request id comes from the logger's context.
+        this.logger.log(`${pattern} ${outcome} in ${(seconds * 1000).toFixed(1)} ms`);
       }
     };
 
@@ -54,10 +61,10 @@ export class RmqAckInterceptor implements NestInterceptor {
         defer(() => next.handle())
           .pipe(
             tap({
-              complete: () => settle(() => channel.ack(message)),
+              complete: () => settle('handled', () => channel.ack(message)),
               error: (error: unknown) =>
-                settle(() => (isRpc ? channel.ack(message) : this.rejectEvent(channel, message, rmq, error))),
-              unsubscribe: () => settle(() => channel.ack(message)),
+                settle('failed', () => (isRpc ? channel.ack(message) : this.rejectEvent(channel, message, rmq, error))),
+              unsubscribe: () => settle('handled', () => channel.ack(message)),
             }),
           )
           .subscribe(subscriber),

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConnectionsModule, HealthModule, LoggingModule, MetricsModule, rabbitmqCheck, READINESS_CHECKS, rmqConsumerProviders, RmqConnection } from '@app/common';
+import { QUEUES } from '@app/contracts';
+import { INDEXER_CONFIG, IndexerConfig } from './config/indexer.config';
+import { IndexLagRecorder } from './events/index-lag.recorder';
+import { UserEventsHandlers } from './events/user-events.handlers';
+
+@Module({})
+export class IndexerModule {
+  static forRoot(config: IndexerConfig): DynamicModule {
+    return {
+      module: IndexerModule,
+      imports: [
+        LoggingModule.forRoot({ app: 'indexer', level: config.LOG_LEVEL }),
+        ConnectionsModule.forRoot({ app: 'indexer', rabbitmqUrl: config.RABBITMQ_URL }),
+        MetricsModule,
+        HealthModule.forRoot({ provide: READINESS_CHECKS, inject: [RmqConnection], useFactory: (rmq: RmqConnection) => [rabbitmqCheck(rmq)] }),
+      ],
+      controllers: [UserEventsHandlers],
+      providers: [{ provide: INDEXER_CONFIG, useValue: config }, ...rmqConsumerProviders(QUEUES.indexerEvents, config.SHUTDOWN_GRACE_MS), IndexLagRecorder],
+    };
+  }
+}
