@@ -29,7 +29,7 @@ export class LoggingModule {
             },
             genReqId: (req: IncomingMessage) => saneRequestId(req.headers[REQUEST_ID_HEADER]),
             customProps: (req: IncomingMessage) => ({ request_id: String(req.id ?? '') }),
-            autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.originalUrl ?? req.url ?? '') },
+            autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '') },
             serializers: {
               req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
               res: (res: { statusCode: number }) => ({ status: res.statusCode }),
