@@ -1,18 +1,13 @@
 import { createPublicKey, KeyObject, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify, { FastifyReply } from 'fastify';
-import Redis, { ChainableCommander } from 'ioredis';
+import Redis from 'ioredis';
 import { jwtVerify } from 'jose';
+import { decide, queueRateLimit, RATE_LIMIT_LUA } from '../apps/gateway/src/rate-limit/rate-limiter';
 
-// The same constants the gateway uses, copied rather than imported so the floor loads no Nest code.
+// The gateway's own script and header arithmetic (a module with no Nest imports), so the floor cannot drift
+// from what it measures against. The audience is copied: @app/contracts would load Nest and Swagger.
 const AUDIENCE = 'plans-platform-api';
-const RATE_LIMIT_WINDOW_MS = 3_600_000;
-const RATE_LIMIT_LUA = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {count, ttl}`;
 const ROLES = ['admin', 'user', 'readonly'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*\.[A-Za-z0-9\-_]*)$/i;
@@ -33,12 +28,10 @@ export interface FloorServer {
 }
 
 interface CachedPrincipal {
-  user: { role: string };
+  user: object;
   version: number;
   deleted: boolean;
 }
-
-type RateLimitPipeline = ChainableCommander & { rateLimit(key: string, windowMs: number): ChainableCommander };
 
 // The least a server can do to answer GET /users/me the way the gateway does on a cache hit: one RS256 check,
 // one Redis round trip (rate-limit script + cached principal), the same headers and body. No Nest, no logging.
@@ -82,17 +75,17 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
       return fail(reply, 401, 'INVALID_TOKEN');
     }
 
-    const pipeline = redis.pipeline() as RateLimitPipeline;
-    const results = await pipeline.rateLimit(`rl:user:${sub}`, RATE_LIMIT_WINDOW_MS).get(`principal:${sub}`).exec();
+    // queueRateLimit adds the `rl:` prefix and the one-hour window: key `rl:user:<sub>`, as in the gateway.
+    const results = await queueRateLimit(redis.pipeline(), `user:${sub}`).get(`principal:${sub}`).exec();
     const [[limitError, counter], [getError, raw]] = results as [[Error | null, [number, number]], [Error | null, string | null]];
     if (limitError || getError) return fail(reply, 503, 'CACHE_UNAVAILABLE');
 
-    const [count, ttlMs] = counter;
-    reply.header('X-RateLimit-Limit', limit);
-    reply.header('X-RateLimit-Remaining', Math.max(0, limit - count));
-    reply.header('X-RateLimit-Reset', Math.ceil((Date.now() + ttlMs) / 1000));
-    if (count > limit) {
-      reply.header('Retry-After', Math.max(1, Math.ceil(ttlMs / 1000)));
+    const decision = decide(limit, counter[0], counter[1], Date.now());
+    reply.header('X-RateLimit-Limit', decision.limit);
+    reply.header('X-RateLimit-Remaining', decision.remaining);
+    reply.header('X-RateLimit-Reset', decision.resetEpochSeconds);
+    if (!decision.allowed) {
+      reply.header('Retry-After', decision.retryAfterSeconds);
       return fail(reply, 429, 'RATE_LIMITED');
     }
 
