@@ -137,7 +137,8 @@ async function assertNoOtherCore(): Promise<void> {
   const connection = await connect(RABBITMQ_URL);
   try {
     const channel = await connection.createChannel();
-    const queue = await channel.checkQueue(QUEUES.coreRpc).catch(() => undefined); // missing queue: nobody consumes
+    channel.on('error', () => undefined); // a missing queue closes the channel with a 404: nobody consumes
+    const queue = await channel.checkQueue(QUEUES.coreRpc).catch(() => undefined);
     if (queue && queue.consumerCount > 0) {
       throw new Error(`${queue.consumerCount} consumer(s) already on ${QUEUES.coreRpc}: stop the running core (dev stack?) before benchmarking`);
     }

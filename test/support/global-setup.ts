@@ -3,7 +3,9 @@ import { rmSync } from 'node:fs';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrationsLocked } from '../../libs/persistence/src';
+// Global setup runs outside jest's module mapper, so it imports files, not the @app aliases.
+import { dataSourceOptions } from '../../libs/persistence/src/data-source.options';
+import { runMigrationsLocked } from '../../libs/persistence/src/migration.runner';
 import { PG_HOST, TEST_DB, TEST_ENV, TEST_REDIS_DB, TEST_VHOST } from './test-env';
 
 function rabbitmqctl(...args: string[]): void {

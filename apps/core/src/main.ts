@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { rmqServerOptions, runApp } from '@app/common';
+import { closeOnSignals, rmqServerOptions, runApp } from '@app/common';
 import { QUEUES } from '@app/contracts';
 import { loadCoreConfig } from './config/core.config';
 import { CoreModule } from './core.module';
@@ -13,7 +13,7 @@ runApp('core', async () => {
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, config.SHUTDOWN_GRACE_MS + 5000);
   app.connectMicroservice(rmqServerOptions(config.RABBITMQ_URL, QUEUES.coreRpc, config.RMQ_PREFETCH), { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.CORE_PORT, '0.0.0.0');

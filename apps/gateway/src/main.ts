@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { runApp, saneRequestId, REQUEST_ID_HEADER } from '@app/common';
+import { closeOnSignals, runApp, saneRequestId, REQUEST_ID_HEADER } from '@app/common';
 import { loadGatewayConfig } from './config/gateway.config';
 import { GatewayModule } from './gateway.module';
 import { setupHttpApp } from './http/http-app.setup';
@@ -22,7 +22,7 @@ runApp('gateway', async () => {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, config.SHUTDOWN_GRACE_MS + 5000);
   setupHttpApp(app);
   await app.listen(config.PORT, '0.0.0.0');
   app.get(Logger).log(`gateway listening on http://127.0.0.1:${config.PORT} (API under /api/v1, docs at /docs)`);

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { rmqServerOptions, runApp } from '@app/common';
+import { closeOnSignals, rmqServerOptions, runApp } from '@app/common';
 import { QUEUES } from '@app/contracts';
 import { loadIndexerConfig } from './config/indexer.config';
 import { IndexerModule } from './indexer.module';
@@ -10,7 +10,7 @@ runApp('indexer', async () => {
   const config = loadIndexerConfig();
   const app = await NestFactory.create<NestFastifyApplication>(IndexerModule.forRoot(config), new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, config.SHUTDOWN_GRACE_MS + 5000);
   app.connectMicroservice(rmqServerOptions(config.RABBITMQ_URL, QUEUES.indexerEvents, config.RMQ_PREFETCH), { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.INDEXER_PORT, '0.0.0.0');

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { runApp } from '@app/common';
+import { closeOnSignals, runApp } from '@app/common';
 import { loadSchedulerConfig } from './config/scheduler.config';
 import { SchedulerModule } from './scheduler.module';
 
@@ -9,7 +9,7 @@ runApp('scheduler', async () => {
   const config = loadSchedulerConfig();
   const app = await NestFactory.create<NestFastifyApplication>(SchedulerModule.forRoot(config), new FastifyAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, config.SHUTDOWN_GRACE_MS + 5000);
   await app.listen(config.SCHEDULER_PORT, '0.0.0.0');
   app.get(Logger).log(`scheduler ready: health and metrics on :${config.SCHEDULER_PORT}`);
 });

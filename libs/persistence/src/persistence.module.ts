@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { withStartupTimeout } from '@app/common';
 import { dataSourceOptions } from './data-source.options';
 import { ContentItemsRepository } from './repositories/content-items.repository';
 import { DeadLettersRepository } from './repositories/dead-letters.repository';
@@ -15,7 +17,13 @@ export class PersistenceModule {
     return {
       module: PersistenceModule,
       global: true,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url, applicationName), retryAttempts: 0 })],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(url, applicationName), retryAttempts: 0 }),
+          // Fail fast at start with the dependency named, instead of a bare driver error.
+          dataSourceFactory: (options) => withStartupTimeout('PostgreSQL', url, 5000, new DataSource(options!).initialize()),
+        }),
+      ],
       providers: REPOSITORIES,
       exports: REPOSITORIES,
     };

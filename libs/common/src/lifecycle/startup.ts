@@ -46,3 +46,28 @@ export function runApp(app: string, bootstrap: () => Promise<void>): void {
     process.exit(1);
   });
 }
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+// SIGTERM/SIGINT: close the app (Nest runs the drain and shutdown hooks), then exit 0; a close that hangs
+// past the deadline exits 1 so the orchestrator is not kept waiting.
+export function closeOnSignals(app: Closable, deadlineMs: number): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), message: `${signal} received, closing` })}\n`);
+    setTimeout(() => {
+      process.stderr.write(`${JSON.stringify({ level: 'error', message: `shutdown after ${signal} exceeded ${deadlineMs} ms` })}\n`);
+      process.exit(1);
+    }, deadlineMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,64 @@
+import { Client } from 'pg';
+import { AppProcess, startApp } from '../support/app-process';
+import { PG_HOST } from '../support/test-env';
+
+async function exitLine(app: AppProcess): Promise<{ code: number | null; fatal: string }> {
+  const code = await app.exited;
+  const fatal = app.logs().find((entry) => entry.level === 'fatal');
+  return { code, fatal: String(fatal?.message ?? app.lines.join('\n')) };
+}
+
+describe('start-up and shutdown (e2e)', () => {
+  it('should refuse to start with one message naming every bad variable', async () => {
+    const gateway = new AppProcess('gateway', 3380, { RATE_LIMIT_USER_PER_HOUR: '-5', DATABASE_URL: 'mysql://nope', LOG_LEVEL: 'loud' });
+    const { code, fatal } = await exitLine(gateway);
+    expect(code).toBe(1);
+    expect(fatal).toContain('gateway failed to start: Invalid configuration');
+    for (const name of ['RATE_LIMIT_USER_PER_HOUR', 'DATABASE_URL', 'LOG_LEVEL']) expect(fatal).toContain(name);
+    expect(gateway.logs().filter((entry) => entry.level === 'fatal')).toHaveLength(1);
+  });
+
+  it.each([
+    ['Redis', { REDIS_URL: 'redis://127.0.0.1:6399' }, 'Redis is unreachable at redis://127.0.0.1:6399'],
+    ['RabbitMQ', { RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5699' }, 'RabbitMQ is unreachable at amqp://127.0.0.1:5699'],
+    ['PostgreSQL', { DATABASE_URL: 'postgres://postgres@127.0.0.1:5499/x' }, 'PostgreSQL is unreachable at postgres://127.0.0.1:5499/x'],
+  ])('should fail fast naming %s when it is unreachable', async (_name, env, message) => {
+    const core = new AppProcess('core', 3381, env);
+    const started = Date.now();
+    const { code, fatal } = await exitLine(core);
+    expect(code).toBe(1);
+    expect(fatal).toContain(message);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('should run migrations exactly once when two core replicas start together on an empty database', async () => {
+    const database = 'plans_platform_test_migrations';
+    const admin = new Client({ connectionString: `postgres://postgres@${PG_HOST}:5432/postgres` });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${database}`);
+    const url = `postgres://postgres@${PG_HOST}:5432/${database}`;
+    const replicas = [new AppProcess('core', 3382, { DATABASE_URL: url }), new AppProcess('core', 3383, { DATABASE_URL: url })];
+    try {
+      await Promise.all(replicas.map((replica) => replica.ready()));
+      const db = new Client({ connectionString: url });
+      await db.connect();
+      const { rows } = await db.query('SELECT name, count(*)::int AS runs FROM migrations GROUP BY name');
+      const admins = await db.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin'`);
+      await db.end();
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((row) => row.runs === 1)).toBe(true);
+      expect(admins.rows[0].n).toBe(1);
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.stop()));
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it('should stop cleanly on SIGTERM', async () => {
+    const indexer = await startApp('indexer', 3384);
+    expect(await indexer.stop('SIGTERM')).toBe(0);
+    expect(indexer.logs().some((entry) => String(entry.message).includes('shutting down'))).toBe(true);
+  });
+});
