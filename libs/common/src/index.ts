@@ -21,3 +21,4 @@ export * from './rmq/rmq-consumer.providers';
 export * from './infra/connections.module';
 export * from './http/route-access.decorators';
 export * from './health/readiness.checks';
+export * from './errors/error-envelope';

@@ -2,6 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { throwError } from 'rxjs';
 import { currentRequestId } from '../logging/request-context';
 import { DomainError, ErrorPayload } from './domain.error';
+import { errorEnvelope } from './error-envelope';
+import { statusForCode } from './error-codes';
 
 // Turns whatever a message handler threw into the `{code, message, details}` reply the gateway maps to HTTP.
 // Unknown errors are logged with their stack here and cross the wire as a bare INTERNAL_ERROR.
@@ -11,9 +13,14 @@ export class RpcDomainExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost) {
     if (host.getType() === 'http') {
-      const reply = host.switchToHttp().getResponse();
-      const status = exception instanceof HttpException ? exception.getStatus() : 500;
-      return reply.status(status).send({ error: { code: status === 404 ? 'ROUTE_NOT_FOUND' : 'INTERNAL_ERROR', message: 'Request failed' } });
+      // The ops port (health, metrics) of a message-driven app: same envelope as the gateway's.
+      const http = host.switchToHttp();
+      const { status, payload } = exception instanceof DomainError
+        ? { status: statusForCode(exception.code), payload: exception.toPayload() }
+        : exception instanceof HttpException
+          ? { status: exception.getStatus(), payload: { code: exception.getStatus() === 404 ? 'ROUTE_NOT_FOUND' : 'INTERNAL_ERROR', message: exception.message } }
+          : { status: 500, payload: { code: 'INTERNAL_ERROR', message: 'Internal error' } };
+      return http.getResponse().status(status).send(errorEnvelope(payload, http.getRequest().id));
     }
     return throwError(() => this.toPayload(exception));
   }

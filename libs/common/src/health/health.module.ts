@@ -1,4 +1,5 @@
 import { PublicRoute, SkipRateLimit } from '../http/route-access.decorators';
+import { DomainError } from '../errors/domain.error';
 import { Controller, DynamicModule, Get, Inject, Module, Provider } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
@@ -34,10 +35,20 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  // 503 with the failing dependency named when any check fails.
+  // 503 with each dependency's state when any check fails (states only: no hosts or driver messages).
   @Get('ready')
   @HealthCheck()
-  ready() {
+  async ready() {
+    try {
+      return await this.checkAll();
+    } catch (error) {
+      const report = (error as { response?: { details?: Record<string, { status: string }> } }).response?.details ?? {};
+      const checks = Object.fromEntries(Object.entries(report).map(([name, result]) => [name, result.status]));
+      throw new DomainError('SERVICE_UNAVAILABLE', 'Not ready: a dependency is down', { checks });
+    }
+  }
+
+  private checkAll() {
     return this.health.check(
       this.checks.map(({ name, check }) => async () => {
         const session = this.indicator.check(name);

@@ -1,4 +1,5 @@
-import { currentRequestId, ErrorPayload } from '@app/common';
+import { currentRequestId } from '../logging/request-context';
+import { ErrorPayload } from './domain.error';
 
 export interface ErrorEnvelope {
   data: null;
