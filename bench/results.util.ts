@@ -28,8 +28,8 @@ Written by \`npm run bench\` (bench/run.ts); see bench/README.md.
 
 **Method.** Each scenario is measured against two targets, back to back in the same run on the same machine:
 
-- **project**: the gateway as built in \`dist/\`, with core behind it, on a fresh database
-  (\`plans_platform_bench\`), LOG_LEVEL=warn and rate limits raised to 1e9 so they count but never refuse.
+- **project**: the gateway as built in \`dist/\`, with core behind it, on a fresh database, RabbitMQ vhost and
+  Redis database, LOG_LEVEL=warn and rate limits raised to 1e9 so they count but never refuse.
 - **floor**: \`bench/floor-server.ts\`, a hand-written Fastify server (no Nest) doing the same work for the
   same request. For \`GET /api/v1/users/me\` that is: verify the RS256 access token with jose (same key,
   issuer, audience, required claims), one Redis pipeline (the rate-limit Lua script on \`rl:user:<sub>\` plus

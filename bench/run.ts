@@ -4,12 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { connect } from 'amqplib';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { principalKey, PRINCIPAL_TTL_SECONDS } from '@app/common';
-import { QUEUES } from '@app/contracts';
 import { assertPortFree, logLines, ManagedChild, spawnNode, stopChild, tailLog, waitForReady } from './child-process.util';
 import { consoleTable, markdownSection, Measurement, prependRun, Target } from './results.util';
 
@@ -49,10 +47,13 @@ const DIST = join(ROOT, 'dist');
 const RESULTS_FILE = join(ROOT, 'bench', 'RESULTS.md');
 const LAST_RUN_FILE = join(ROOT, 'bench', '.last-run.json');
 
+// Like the test harness: own database, RabbitMQ vhost and Redis database, so a dev stack or an e2e run on this
+// machine neither answers our RPCs nor shares our counters.
 const PG_URL = 'postgres://postgres@127.0.0.1:5432';
 const BENCH_DB = 'plans_platform_bench';
-const REDIS_URL = 'redis://127.0.0.1:6379';
-const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+const BENCH_VHOST = 'plans_bench';
+const REDIS_URL = 'redis://127.0.0.1:6379/8';
+const RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${BENCH_VHOST}`;
 const ISSUER = 'plans-platform';
 // Off the dev ports (3000/3001) so a running dev stack keeps its ports.
 const PORTS = { gateway: 3100, core: 3101, floor: 3102 };
@@ -131,20 +132,15 @@ async function recreateDatabase(): Promise<void> {
   }
 }
 
-// RabbitMQ is shared with any dev stack: a second core on the RPC queue would take half of our RPCs
-// (signup included) into the dev database.
-async function assertNoOtherCore(): Promise<void> {
-  const connection = await connect(RABBITMQ_URL);
+function recreateVhost(): void {
+  const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args], { stdio: 'pipe' });
   try {
-    const channel = await connection.createChannel();
-    channel.on('error', () => undefined); // a missing queue closes the channel with a 404: nobody consumes
-    const queue = await channel.checkQueue(QUEUES.coreRpc).catch(() => undefined);
-    if (queue && queue.consumerCount > 0) {
-      throw new Error(`${queue.consumerCount} consumer(s) already on ${QUEUES.coreRpc}: stop the running core (dev stack?) before benchmarking`);
-    }
-  } finally {
-    await connection.close().catch(() => undefined);
+    rabbitmqctl('delete_vhost', BENCH_VHOST);
+  } catch {
+    // absent on a fresh broker
   }
+  rabbitmqctl('add_vhost', BENCH_VHOST);
+  rabbitmqctl('set_permissions', '-p', BENCH_VHOST, 'guest', '.*', '.*', '.*');
 }
 
 interface Reply {
@@ -266,9 +262,10 @@ async function main(): Promise<void> {
   try {
     log(`work dir (keys and logs): ${workDir}`);
     await Promise.all(Object.values(PORTS).map(assertPortFree));
-    await assertNoOtherCore();
     await redis.connect();
+    await redis.flushdb();
     await recreateDatabase();
+    recreateVhost();
     const keyFile = writeKeyPair(join(workDir, 'keys'));
     const env = appEnv(join(workDir, 'keys'));
 
