@@ -1,5 +1,5 @@
 // Integration and e2e tiers: real Postgres, Redis and RabbitMQ; e2e specs boot the built apps.
-const { aliases } = require('./jest.unit.config');
+const aliases = require('./jest.aliases');
 
 module.exports = {
   rootDir: __dirname,

@@ -1,9 +1,5 @@
 // Unit tier: specs beside the code, no services needed.
-const aliases = {
-  '^@app/common$': '<rootDir>/libs/common/src',
-  '^@app/contracts$': '<rootDir>/libs/contracts/src',
-  '^@app/persistence$': '<rootDir>/libs/persistence/src',
-};
+const aliases = require('./jest.aliases');
 
 module.exports = {
   rootDir: __dirname,
@@ -14,5 +10,3 @@ module.exports = {
   moduleNameMapper: aliases,
   testEnvironment: 'node',
 };
-
-module.exports.aliases = aliases;

@@ -1,0 +1,6 @@
+// Mirrors the tsconfig path aliases for both jest configs.
+module.exports = {
+  '^@app/common$': '<rootDir>/libs/common/src',
+  '^@app/contracts$': '<rootDir>/libs/contracts/src',
+  '^@app/persistence$': '<rootDir>/libs/persistence/src',
+};
