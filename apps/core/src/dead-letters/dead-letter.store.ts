@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { RmqConnection } from '@app/common';
 import { DeadLetterView, QUEUES, ReplayResult } from '@app/contracts';
 import { DeadLetterEntity, DeadLettersRepository } from '@app/persistence';
@@ -9,6 +9,8 @@ const PREFETCH = 10;
 const REPLAY_LIMIT = 1000;
 
 interface XDeath {
+  count?: number;
+  time?: { value?: number } | Date;
   queue?: string;
   reason?: string;
   exchange?: string;
@@ -81,9 +83,12 @@ export class DeadLetterStore implements OnApplicationBootstrap, OnApplicationShu
     delete headers['x-last-death-exchange'];
     delete headers['x-last-death-queue'];
     delete headers['x-last-death-reason'];
+    const identity = message.properties.messageId ?? createHash('sha256').update(message.content).digest('hex');
+    const deathTime = death.time instanceof Date ? death.time.getTime() : (death.time?.value ?? 0);
     try {
       await this.letters.insert({
         id: randomUUID(),
+        dedupeKey: `${death.queue ?? message.fields.routingKey}:${identity}:${death.count ?? 1}:${deathTime}`,
         queue: death.queue ?? message.fields.routingKey,
         exchange: death.exchange ?? message.fields.exchange,
         routingKey: death['routing-keys']?.[0] ?? message.fields.routingKey,

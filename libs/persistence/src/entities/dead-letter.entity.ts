@@ -3,6 +3,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'dead_letters' })
 export class DeadLetterEntity {
   @PrimaryColumn('uuid') id: string;
+  // One row per death of a message: a redelivered copy of the same death is not stored twice.
+  @Column('varchar', { name: 'dedupe_key', length: 600 }) dedupeKey: string;
   @Column('varchar', { length: 255 }) queue: string;
   @Column('varchar', { length: 255 }) exchange: string;
   @Column('varchar', { name: 'routing_key', length: 255 }) routingKey: string;

@@ -54,6 +54,7 @@ export class InitialSchema1763700000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE dead_letters (
         id uuid PRIMARY KEY,
+        dedupe_key varchar(600) NOT NULL UNIQUE,
         queue varchar(255) NOT NULL,
         exchange varchar(255) NOT NULL,
         routing_key varchar(255) NOT NULL,

@@ -11,8 +11,14 @@ export class DeadLettersRepository {
     return this.dataSource.getRepository(DeadLetterEntity);
   }
 
+  // Idempotent: a letter whose dedupe key is already stored is skipped.
   async insert(letter: DeadLetterEntity): Promise<void> {
-    await this.repo.insert(letter as QueryDeepPartialEntity<DeadLetterEntity>);
+    await this.repo
+      .createQueryBuilder()
+      .insert()
+      .values(letter as QueryDeepPartialEntity<DeadLetterEntity>)
+      .orIgnore()
+      .execute();
   }
 
   async listPending(page: number, pageSize: number): Promise<{ items: DeadLetterEntity[]; total: number }> {

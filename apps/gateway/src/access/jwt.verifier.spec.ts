@@ -1,0 +1,129 @@
+import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { DomainError, JwtKeys, loadJwtKeys } from '@app/common';
+import { ACCESS_TOKEN_AUDIENCE } from '@app/contracts';
+import { GatewayConfig } from '../config/gateway.config';
+import { JwtVerifier } from './jwt.verifier';
+
+const ISSUER = 'plans-platform';
+
+interface Claims {
+  sub?: string;
+  role?: unknown;
+  iss?: string;
+  aud?: string;
+  expiresAt?: number;
+  issuedAt?: number;
+}
+
+function rsaPrivatePem(): string {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+// Mirrors apps/core/src/auth/token.issuer.ts, with each claim overridable.
+function sign(key: KeyObject, kid: string, claims: Claims = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT(claims.role === undefined ? {} : { role: claims.role })
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+    .setIssuer(claims.iss ?? ISSUER)
+    .setAudience(claims.aud ?? ACCESS_TOKEN_AUDIENCE)
+    .setJti(randomUUID())
+    .setIssuedAt(claims.issuedAt ?? now)
+    .setExpirationTime(claims.expiresAt ?? now + 900);
+  if (claims.sub !== undefined) jwt.setSubject(claims.sub);
+  return jwt.sign(key);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the token to be rejected');
+    },
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+describe('JwtVerifier', () => {
+  let keys: JwtKeys;
+  let publicPem: string;
+  let sut: JwtVerifier;
+  const userId = randomUUID();
+  const good = (claims: Claims = {}) => sign(keys.privateKey!, keys.kid, { sub: userId, role: 'user', ...claims });
+
+  beforeAll(async () => {
+    keys = await loadJwtKeys({ NODE_ENV: 'test', JWT_PRIVATE_KEY: rsaPrivatePem(), JWT_KEYS_DIR: '/nonexistent' }, true);
+    publicPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    sut = new JwtVerifier(keys, { JWT_ISSUER: ISSUER } as GatewayConfig);
+  });
+
+  it.each(['admin', 'user', 'readonly'])('should return the subject and role when a valid token has role %s', async (role) => {
+    await expect(sut.verify(await good({ role }))).resolves.toEqual({ sub: userId, role });
+  });
+
+  it('should reject with TOKEN_EXPIRED when the token has expired', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await good({ issuedAt: now - 1000, expiresAt: now - 10 });
+
+    expect((await rejection(sut.verify(token))).code).toBe('TOKEN_EXPIRED');
+  });
+
+  it.each<[string, () => Promise<string>]>([
+    ['the issuer is another one', () => good({ iss: 'someone-else' })],
+    ['the audience is another one', () => good({ aud: 'another-api' })],
+    ['the subject is not a UUID', () => good({ sub: 'admin' })],
+    ['the subject is missing', () => sign(keys.privateKey!, keys.kid, { role: 'user' })],
+    ['the role is not a known role', () => good({ role: 'superuser' })],
+    ['the role is missing', () => sign(keys.privateKey!, keys.kid, { sub: userId })],
+    ['the role is not a string', () => good({ role: ['admin'] })],
+  ])('should reject with INVALID_TOKEN when %s', async (_case, token) => {
+    const error = await rejection(sut.verify(await token()));
+
+    expect(error.code).toBe('INVALID_TOKEN');
+  });
+
+  it('should reject with INVALID_TOKEN when the token is unsigned (alg none)', async () => {
+    const token = new UnsecuredJWT({ role: 'admin' })
+      .setSubject(userId)
+      .setIssuer(ISSUER)
+      .setAudience(ACCESS_TOKEN_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('15m')
+      .encode();
+
+    expect((await rejection(sut.verify(token))).code).toBe('INVALID_TOKEN');
+  });
+
+  it('should reject with INVALID_TOKEN when the token is HS256 signed with the public key as the secret', async () => {
+    const token = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256', kid: keys.kid, typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuer(ISSUER)
+      .setAudience(ACCESS_TOKEN_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('15m')
+      .sign(new TextEncoder().encode(publicPem));
+
+    expect((await rejection(sut.verify(token))).code).toBe('INVALID_TOKEN');
+  });
+
+  it('should reject with INVALID_TOKEN when the token is signed by another key', async () => {
+    const other = await loadJwtKeys({ NODE_ENV: 'test', JWT_PRIVATE_KEY: rsaPrivatePem(), JWT_KEYS_DIR: '/nonexistent' }, true);
+    const token = await sign(other.privateKey!, keys.kid, { sub: userId, role: 'admin' });
+
+    expect((await rejection(sut.verify(token))).code).toBe('INVALID_TOKEN');
+  });
+
+  it('should reject with INVALID_TOKEN when the payload was altered after signing', async () => {
+    const [header, , signature] = (await good({ role: 'readonly' })).split('.');
+    const forged = Buffer.from(JSON.stringify({ sub: userId, role: 'admin', iss: ISSUER, aud: ACCESS_TOKEN_AUDIENCE, iat: 1, exp: 4_102_444_800 })).toString('base64url');
+
+    expect((await rejection(sut.verify(`${header}.${forged}.${signature}`))).code).toBe('INVALID_TOKEN');
+  });
+
+  it('should reject with INVALID_TOKEN when the token is not a JWT at all', async () => {
+    expect((await rejection(sut.verify('not-a-token'))).code).toBe('INVALID_TOKEN');
+  });
+});
