@@ -79,7 +79,7 @@ export async function stopChild(child: ManagedChild, graceMs: number): Promise<v
 export function assertPortFree(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', () => reject(new Error(`port ${port} is in use; stop whatever listens there or pick other BENCH ports`)));
+    probe.once('error', () => reject(new Error(`port ${port} is in use; stop whatever listens there`)));
     probe.listen(port, '0.0.0.0', () => probe.close(() => resolve()));
   });
 }

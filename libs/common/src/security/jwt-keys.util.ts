@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, JWK } from 'jose';
 
@@ -23,7 +23,8 @@ const pem = (inline?: string, file?: string): string | undefined =>
   inline ? inline.replace(/\\n/g, '\n') : file ? readFileSync(file, 'utf8') : undefined;
 
 // Development convenience: one key pair generated once into a git-ignored folder, so tokens survive restarts.
-// Writing to a temp name and renaming keeps concurrent first starts from reading half a file.
+// The key is written to a temp name and hard-linked into place: link fails if the file exists, so when two
+// apps start together exactly one key wins and both read it, never half a file.
 function devKeyPem(dir: string): string {
   const path = join(dir, 'jwt-private.pem');
   if (!existsSync(path)) {
@@ -31,7 +32,13 @@ function devKeyPem(dir: string): string {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    if (!existsSync(path)) renameSync(tmp, path);
+    try {
+      linkSync(tmp, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(tmp);
+    }
   }
   return readFileSync(path, 'utf8');
 }
