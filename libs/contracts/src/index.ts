@@ -5,3 +5,6 @@ export * from './users/user.payloads';
 export * from './events/domain-event';
 export * from './admin/dead-letter.payloads';
 export * from './auth/token.constants';
+export * from './plans/plan.payloads';
+export * from './plans/plan.schema';
+export * from './plans/plan-cache';

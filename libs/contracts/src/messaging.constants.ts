@@ -38,9 +38,26 @@ export const EVENTS = {
   userDeleted: 'user.deleted',
 } as const;
 
-export type EventType = (typeof EVENTS)[keyof typeof EVENTS];
+export type EventType = (typeof EVENTS)[keyof typeof EVENTS] | 'plan.created' | 'plan.updated' | 'plan.deleted';
 
 // Which event routing keys each consuming queue is bound to.
 export const EVENT_BINDINGS: Record<string, string[]> = {
-  [QUEUES.indexerEvents]: ['user.*'],
+  [QUEUES.indexerEvents]: ['user.*', 'plan.*'],
 };
+
+export const PLAN_PATTERNS = {
+  create: 'plans.create',
+  get: 'plans.get',
+  list: 'plans.list',
+  replace: 'plans.replace',
+  patch: 'plans.patch',
+  remove: 'plans.remove',
+  search: 'plans.search',
+  reindex: 'search.reindex',
+} as const;
+
+export const PLAN_EVENTS = {
+  created: 'plan.created',
+  updated: 'plan.updated',
+  deleted: 'plan.deleted',
+} as const;

@@ -8,8 +8,9 @@ import { DeadLettersRepository } from './repositories/dead-letters.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { RefreshTokensRepository } from './repositories/refresh-tokens.repository';
 import { UsersRepository } from './repositories/users.repository';
+import { PlansRepository } from './repositories/plans.repository';
 
-const REPOSITORIES = [UsersRepository, RefreshTokensRepository, OutboxRepository, DeadLettersRepository, ContentItemsRepository];
+const REPOSITORIES = [PlansRepository, UsersRepository, RefreshTokensRepository, OutboxRepository, DeadLettersRepository, ContentItemsRepository];
 
 @Module({})
 export class PersistenceModule {

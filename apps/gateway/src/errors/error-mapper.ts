@@ -41,7 +41,7 @@ export function mapError(exception: unknown): MappedError {
   }
   const code = (exception as { code?: string })?.code;
   if (code && FASTIFY_CODES[code]) return FASTIFY_CODES[code];
-  if (exception instanceof SyntaxError || (exception as { type?: string })?.type === 'entity.parse.failed') {
+  if (exception instanceof SyntaxError && (exception as { status?: number }).status === 400) {
     return { status: 400, payload: { code: 'MALFORMED_JSON', message: 'Body is not valid JSON' } };
   }
   if (exception instanceof HttpException) {
@@ -51,7 +51,8 @@ export function mapError(exception: unknown): MappedError {
     if (status === 400 && MALFORMED_JSON_MESSAGES.some((text) => httpMessage(exception).startsWith(text))) {
       return { status, payload: { code: 'MALFORMED_JSON', message: 'Body is not valid JSON' } };
     }
-    return { status, payload: { code: HTTP_STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'), message: httpMessage(exception) } };
+    if (status >= 500) return { status, payload: { code: status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR', message: 'Internal error' } };
+    return { status, payload: { code: HTTP_STATUS_CODES[status] ?? 'BAD_REQUEST', message: httpMessage(exception) } };
   }
   const statusCode = (exception as { statusCode?: number })?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {

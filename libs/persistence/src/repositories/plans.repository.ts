@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { PlanEntity } from '../entities/plan.entity';
+import { PlanObjectEntity } from '../entities/plan-object.entity';
+import { UniqueViolationError } from '../unique-violation.error';
+
+export interface PlanWrite {
+  document: Record<string, unknown>;
+  etag: string;
+  version: string;
+  planType: string;
+  org: string;
+  searchText: string;
+  actorId: string;
+}
+
+// The If-Match of a write: `*` (any current version) or a set of strong ETags; plus who may write.
+export interface WriteCondition {
+  anyEtag: boolean;
+  etags: string[];
+  ownerId?: string; // set for non-admins: only the creator may write
+}
+
+export type PlanObjectRow = Omit<PlanObjectEntity, 'planId'>;
+
+export interface PlanSearchFilters {
+  q?: string;
+  planType?: string;
+  org?: string;
+  serviceName?: string;
+  minCopay?: number;
+  maxCopay?: number;
+  minDeductible?: number;
+  maxDeductible?: number;
+}
+
+const MAX_INT = 2_147_483_647;
+
+@Injectable()
+export class PlansRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async nextVersion(manager: EntityManager): Promise<string> {
+    const [{ version }] = await manager.query(`SELECT nextval('plan_version_seq')::text AS version`);
+    return version;
+  }
+
+  findById(id: string): Promise<PlanEntity | null> {
+    return this.dataSource.getRepository(PlanEntity).findOne({ where: { objectId: id } });
+  }
+
+  async insert(manager: EntityManager, id: string, write: PlanWrite): Promise<PlanEntity> {
+    const rows = await manager.query(
+      `INSERT INTO plans (object_id, document, etag, version, plan_type, org, search_vector, created_by, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $6, to_tsvector('simple', $7), $8, $8)
+       ON CONFLICT (object_id) DO NOTHING
+       RETURNING object_id`,
+      [id, write.document, write.etag, write.version, write.planType, write.org, write.searchText, write.actorId],
+    );
+    if (rows.length === 0) throw new UniqueViolationError('plans_pkey');
+    return (await manager.getRepository(PlanEntity).findOneByOrFail({ objectId: id }));
+  }
+
+  // The If-Match check and the write in one statement: no read-then-write window for a lost update.
+  async replaceIf(manager: EntityManager, id: string, write: PlanWrite, condition: WriteCondition): Promise<PlanEntity | null> {
+    const [rows] = (await manager.query(
+      `UPDATE plans SET document = $2, etag = $3, version = $4, plan_type = $5, org = $6,
+              search_vector = to_tsvector('simple', $7), updated_by = $8, updated_at = now()
+        WHERE object_id = $1 AND ($9::boolean OR etag = ANY($10::text[])) AND ($11::uuid IS NULL OR created_by = $11)
+        RETURNING object_id`,
+      [id, write.document, write.etag, write.version, write.planType, write.org, write.searchText, write.actorId, condition.anyEtag, condition.etags, condition.ownerId ?? null],
+    )) as [Array<{ object_id: string }>, number];
+    if (rows.length === 0) return null;
+    return manager.getRepository(PlanEntity).findOneByOrFail({ objectId: id });
+  }
+
+  async deleteIf(manager: EntityManager, id: string, condition: WriteCondition): Promise<PlanEntity | null> {
+    const [rows] = (await manager.query(
+      `DELETE FROM plans WHERE object_id = $1 AND ($2::boolean OR etag = ANY($3::text[])) AND ($4::uuid IS NULL OR created_by = $4)
+        RETURNING object_id, document, etag, version, plan_type AS "planType", org, created_by AS "createdBy",
+                  created_at AS "createdAt", updated_by AS "updatedBy", updated_at AS "updatedAt"`,
+      [id, condition.anyEtag, condition.etags, condition.ownerId ?? null],
+    )) as [Array<PlanEntity & { object_id: string }>, number];
+    if (rows.length === 0) return null;
+    const { object_id: objectId, ...rest } = rows[0];
+    return { ...rest, objectId, version: String(rest.version), createdAt: new Date(rest.createdAt), updatedAt: new Date(rest.updatedAt) };
+  }
+
+  // Replaces the decomposed objects of a plan with the given set (same transaction as the document).
+  async replaceObjects(manager: EntityManager, planId: string, objects: PlanObjectRow[]): Promise<void> {
+    await manager.query(`DELETE FROM plan_objects WHERE plan_id = $1`, [planId]);
+    if (objects.length === 0) return;
+    await manager.getRepository(PlanObjectEntity).insert(objects.map((object) => ({ ...object, planId })) as QueryDeepPartialEntity<PlanObjectEntity>[]);
+  }
+
+  async countObjects(planId: string): Promise<number> {
+    return this.dataSource.getRepository(PlanObjectEntity).count({ where: { planId } });
+  }
+
+  async list(page: number, pageSize: number, sortBy: 'created_at' | 'updated_at', order: 'asc' | 'desc') {
+    const direction = order === 'asc' ? 'ASC' : 'DESC';
+    const column = sortBy === 'updated_at' ? 'updatedAt' : 'createdAt';
+    const [items, total] = await this.dataSource.getRepository(PlanEntity).findAndCount({
+      order: { [column]: direction, objectId: direction },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
+    return { items, total };
+  }
+
+  // Loads plans by id and returns them in the order of `ids`.
+  async findByIdsInOrder(ids: string[]): Promise<PlanEntity[]> {
+    if (ids.length === 0) return [];
+    const found = await this.dataSource.getRepository(PlanEntity).find({ where: { objectId: In(ids) } });
+    const byId = new Map(found.map((plan) => [plan.objectId, plan]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  // The built-in search backend: full text plus structured filters, newest first, indexed for 100k+ plans.
+  async search(filters: PlanSearchFilters, page: number, pageSize: number): Promise<{ ids: string[]; total: number }> {
+    const copay = filters.minCopay !== undefined || filters.maxCopay !== undefined;
+    const deductible = filters.minDeductible !== undefined || filters.maxDeductible !== undefined;
+    const rows: Array<{ object_id: string; total: string }> = await this.dataSource.query(
+      `SELECT p.object_id, count(*) OVER () AS total
+         FROM plans p
+        WHERE ($1::text IS NULL OR p.search_vector @@ websearch_to_tsquery('simple', $1))
+          AND ($2::text IS NULL OR p.plan_type = $2)
+          AND ($3::text IS NULL OR p.org = $3)
+          AND ($4::text IS NULL OR EXISTS (
+                SELECT 1 FROM plan_objects s
+                 WHERE s.plan_id = p.object_id AND s.object_type = 'service' AND lower(s.name) = lower($4)))
+          AND (NOT $5::boolean OR EXISTS (
+                SELECT 1 FROM plan_objects c
+                 WHERE c.plan_id = p.object_id AND c.object_type = 'membercostshare' AND c.copay BETWEEN $6 AND $7))
+          AND (NOT $8::boolean OR EXISTS (
+                SELECT 1 FROM plan_objects d
+                 WHERE d.plan_id = p.object_id AND d.object_type = 'membercostshare' AND d.deductible BETWEEN $9 AND $10))
+        ORDER BY p.created_at DESC, p.object_id ASC
+        LIMIT $11 OFFSET $12`,
+      [
+        filters.q ?? null,
+        filters.planType ?? null,
+        filters.org ?? null,
+        filters.serviceName ?? null,
+        copay,
+        filters.minCopay ?? 0,
+        filters.maxCopay ?? MAX_INT,
+        deductible,
+        filters.minDeductible ?? 0,
+        filters.maxDeductible ?? MAX_INT,
+        pageSize,
+        (page - 1) * pageSize,
+      ],
+    );
+    if (rows.length > 0) return { ids: rows.map((row) => row.object_id), total: Number(rows[0].total) };
+    if (page === 1) return { ids: [], total: 0 };
+    // Past the last page the window count is not available; count separately so meta stays right.
+    const first = await this.search(filters, 1, 1);
+    return { ids: [], total: first.total };
+  }
+
+  // Keyset-paged walk over every plan, for rebuilding a search index.
+  async *streamAll(batchSize = 500): AsyncGenerator<PlanEntity[]> {
+    let after = '';
+    for (;;) {
+      const batch = await this.dataSource
+        .getRepository(PlanEntity)
+        .createQueryBuilder('p')
+        .where('p.object_id > :after', { after })
+        .orderBy('p.object_id', 'ASC')
+        .limit(batchSize)
+        .getMany();
+      if (batch.length === 0) return;
+      yield batch;
+      after = batch[batch.length - 1].objectId;
+    }
+  }
+}
