@@ -88,7 +88,8 @@ export class DeadLetterStore implements OnApplicationBootstrap, OnApplicationShu
     try {
       await this.letters.insert({
         id: randomUUID(),
-        dedupeKey: `${death.queue ?? message.fields.routingKey}:${identity}:${death.count ?? 1}:${deathTime}`,
+        // A replayed copy dies with fresh x-death headers (count 1, 1 s clock), so its origin is part of the key.
+        dedupeKey: `${death.queue ?? message.fields.routingKey}:${identity}:${death.count ?? 1}:${deathTime}:${String(headers['x-replayed-from'] ?? '')}`,
         queue: death.queue ?? message.fields.routingKey,
         exchange: death.exchange ?? message.fields.exchange,
         routingKey: death['routing-keys']?.[0] ?? message.fields.routingKey,
