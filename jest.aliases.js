@@ -3,4 +3,5 @@ module.exports = {
   '^@app/common$': '<rootDir>/libs/common/src',
   '^@app/contracts$': '<rootDir>/libs/contracts/src',
   '^@app/persistence$': '<rootDir>/libs/persistence/src',
+  '^@app/search$': '<rootDir>/libs/search/src',
 };

@@ -27,6 +27,7 @@ import { CORE_CONFIG, CoreConfig } from './config/core.config';
 import { DeadLetterStore } from './dead-letters/dead-letter.store';
 import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
 import { OutboxRelay } from './outbox/outbox.relay';
+import { PlansModule } from './plans/plans.module';
 import { AdminBootstrap } from './users/admin.bootstrap';
 import { CreateUserUseCase } from './users/create-user.use-case';
 import { RemoveUserUseCase } from './users/remove-user.use-case';
@@ -53,6 +54,7 @@ export class CoreModule {
         ConnectionsModule.forRoot({ app: 'core', redisUrl: config.REDIS_URL, rabbitmqUrl: config.RABBITMQ_URL }),
         PersistenceModule.forRoot(config.DATABASE_URL, 'core'),
         MetricsModule,
+        PlansModule,
         HealthModule.forRoot({
           provide: READINESS_CHECKS,
           inject: [DataSource, REDIS, RmqConnection],

@@ -24,6 +24,7 @@ import { CoreClient } from './core-client/core.client';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { RATE_LIMIT_LUA } from './rate-limit/rate-limiter';
 import { UsersController } from './users/users.controller';
+import { PlansController } from './plans/plans.controller';
 
 @Module({})
 export class GatewayModule {
@@ -40,7 +41,7 @@ export class GatewayModule {
           useFactory: (redis: Redis, rmq: RmqConnection) => [redisCheck(redis), rabbitmqCheck(rmq)],
         }),
       ],
-      controllers: [AuthController, JwksController, UsersController, DeadLettersController],
+      controllers: [AuthController, JwksController, UsersController, PlansController, DeadLettersController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_JWT_KEYS, useFactory: () => loadJwtKeys(config, false) },

@@ -8,3 +8,14 @@ export const READONLY_MAY_WRITE = 'access:readonly-may-write';
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 // `readonly` is GET-only by default; this lets it call a non-GET route that changes only its own session.
 export const ReadonlyMayCall = () => SetMetadata(READONLY_MAY_WRITE, true);
+
+export const PREFETCH_HASH = 'access:prefetch-hash';
+
+export interface HashPrefetch {
+  key: (params: Record<string, string>) => string;
+  fields: readonly string[];
+}
+
+// Reads a Redis hash in the same round trip as the access check (rate limit + principal), for routes whose
+// answer usually comes from the cache. The result lands on request.prefetched.
+export const PrefetchHash = (prefetch: HashPrefetch) => SetMetadata(PREFETCH_HASH, prefetch);

@@ -7,7 +7,7 @@ import { PATTERNS, Principal, Role } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { CoreClient } from '../core-client/core.client';
 import { decide, queueRateLimit } from '../rate-limit/rate-limiter';
-import { READONLY_MAY_WRITE, ROLES_KEY } from './access.decorators';
+import { HashPrefetch, PREFETCH_HASH, READONLY_MAY_WRITE, ROLES_KEY } from './access.decorators';
 import { JwtVerifier } from './jwt.verifier';
 
 export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
@@ -16,6 +16,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
     principalCache?: CacheStatus;
+    // Values of a @PrefetchHash route's hash fields; undefined when Redis could not be read.
+    prefetched?: Array<string | null>;
   }
 }
 
@@ -59,13 +61,21 @@ export class AccessGuard implements CanActivate {
     let cached: Principal | null = null;
     let cache: CacheStatus = 'BYPASS';
     try {
-      const results = await queueRateLimit(this.redis.pipeline(), `user:${claims.sub}`).get(principalKey(claims.sub)).exec();
-      const [[limitError, counter], [getError, raw]] = results as [[Error | null, [number, number]], [Error | null, string | null]];
+      const prefetch = this.reflector.get<HashPrefetch | undefined>(PREFETCH_HASH, context.getHandler());
+      const pipeline = queueRateLimit(this.redis.pipeline(), `user:${claims.sub}`).get(principalKey(claims.sub));
+      if (prefetch) pipeline.hmget(prefetch.key(request.params as Record<string, string>), ...prefetch.fields);
+      const results = await pipeline.exec();
+      const [[limitError, counter], [getError, raw], prefetched] = results as [
+        [Error | null, [number, number]],
+        [Error | null, string | null],
+        [Error | null, Array<string | null>] | undefined,
+      ];
       if (limitError) throw limitError;
       this.applyLimit(reply, this.config.RATE_LIMIT_USER_PER_HOUR, counter);
       if (getError) throw getError;
       cached = raw ? (JSON.parse(raw) as Principal) : null;
       cache = cached ? 'HIT' : 'MISS';
+      if (prefetched && !prefetched[0]) request.prefetched = prefetched[1];
     } catch (error) {
       if (error instanceof DomainError) throw error;
       this.logger.warn(`Redis unavailable, authorizing from core: ${(error as Error).message}`);

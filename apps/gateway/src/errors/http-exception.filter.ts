@@ -3,12 +3,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorEnvelope } from '@app/common';
 import { mapError } from './error-mapper';
 
+export const ACCEPT_PATCH = 'application/merge-patch+json, application/json-patch+json, application/json';
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, exception: unknown, logger: Logger): void {
   const { status, payload } = mapError(exception);
   if (status >= 500 && status !== 503 && status !== 504) {
     logger.error({ request_id: request.id, err: exception }, 'unhandled error');
   }
   if (status === 401) reply.header('WWW-Authenticate', 'Bearer');
+  if (status === 415 && request.method === 'PATCH') reply.header('Accept-Patch', ACCEPT_PATCH);
   void reply
     .status(status)
     .header('Content-Type', 'application/json; charset=utf-8')

@@ -11,6 +11,12 @@ export function setupHttpApp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
 
+  // Patch documents are JSON too; everything else that is not application/json stays a 415.
+  fastify.addContentTypeParser(
+    ['application/merge-patch+json', 'application/json-patch+json'],
+    { parseAs: 'string' },
+    fastify.getDefaultJsonParser('error', 'error'),
+  );
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     request.raw.headers[REQUEST_ID_HEADER] = request.id;
     reply.header('X-Request-Id', request.id);

@@ -76,6 +76,8 @@ export class ListPlansPayload {
 export class SearchPlansPayload {
   @IsInt() @Min(1) page: number;
   @IsInt() @Min(1) @Max(100) page_size: number;
+  // Results are ordered by creation time (then objectId), newest first unless asc.
+  @IsIn(['asc', 'desc']) order: 'asc' | 'desc';
   @IsOptional() @IsString() @MaxLength(200) q?: string;
   @IsOptional() @IsString() @MaxLength(100) planType?: string;
   @IsOptional() @IsString() @MaxLength(255) org?: string;

@@ -117,8 +117,9 @@ export class PlansRepository {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  // The built-in search backend: full text plus structured filters, newest first, indexed for 100k+ plans.
-  async search(filters: PlanSearchFilters, page: number, pageSize: number): Promise<{ ids: string[]; total: number }> {
+  // The built-in search backend: full text plus structured filters, by creation time, indexed for 100k+ plans.
+  async search(filters: PlanSearchFilters, page: number, pageSize: number, order: 'asc' | 'desc' = 'desc'): Promise<{ ids: string[]; total: number }> {
+    const direction = order === 'asc' ? 'ASC' : 'DESC';
     const copay = filters.minCopay !== undefined || filters.maxCopay !== undefined;
     const deductible = filters.minDeductible !== undefined || filters.maxDeductible !== undefined;
     const rows: Array<{ object_id: string; total: string }> = await this.dataSource.query(
@@ -136,7 +137,7 @@ export class PlansRepository {
           AND (NOT $8::boolean OR EXISTS (
                 SELECT 1 FROM plan_objects d
                  WHERE d.plan_id = p.object_id AND d.object_type = 'membercostshare' AND d.deductible BETWEEN $9 AND $10))
-        ORDER BY p.created_at DESC, p.object_id ASC
+        ORDER BY p.created_at ${direction}, p.object_id ${direction}
         LIMIT $11 OFFSET $12`,
       [
         filters.q ?? null,
@@ -156,7 +157,7 @@ export class PlansRepository {
     if (rows.length > 0) return { ids: rows.map((row) => row.object_id), total: Number(rows[0].total) };
     if (page === 1) return { ids: [], total: 0 };
     // Past the last page the window count is not available; count separately so meta stays right.
-    const first = await this.search(filters, 1, 1);
+    const first = await this.search(filters, 1, 1, order);
     return { ids: [], total: first.total };
   }
 

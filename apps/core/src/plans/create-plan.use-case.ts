@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainError } from '@app/common';
+import { Actor, PLAN_EVENTS, PlanRecord } from '@app/contracts';
+import { OutboxRepository, PlansRepository, UniqueViolationError } from '@app/persistence';
+import { domainEvent } from '../messaging/event.factory';
+import { PlanCacheWriter } from './plan-cache.writer';
+import { toPlanEvent, toPlanRecord } from './plan.mapper';
+import { PlanWriteSupport } from './plan-write.support';
+
+@Injectable()
+export class CreatePlanUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly plans: PlansRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly support: PlanWriteSupport,
+    private readonly cache: PlanCacheWriter,
+  ) {}
+
+  async execute(actor: Actor, document: unknown): Promise<PlanRecord> {
+    const prepared = this.support.prepare(document, actor);
+    const id = prepared.document.objectId;
+    const stored = await this.dataSource
+      .transaction(async (tx) => {
+        const plan = await this.plans.insert(tx, id, { ...prepared.write, version: await this.plans.nextVersion(tx) });
+        await this.plans.replaceObjects(tx, id, prepared.decomposed.objects);
+        await this.outbox.add(tx, domainEvent('plan', id, PLAN_EVENTS.created, toPlanEvent(plan)));
+        return plan;
+      })
+      .catch((error) => {
+        if (error instanceof UniqueViolationError) throw new DomainError('PLAN_EXISTS', `A plan with objectId ${id} already exists`);
+        throw error;
+      });
+    await this.cache.store(stored);
+    return toPlanRecord(stored);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './plan-search.port';
+export * from './postgres/postgres-plan-search';
