@@ -28,6 +28,7 @@ import { DeadLetterStore } from './dead-letters/dead-letter.store';
 import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { PlansModule } from './plans/plans.module';
+import { SearchModule } from '@app/search';
 import { AdminBootstrap } from './users/admin.bootstrap';
 import { CreateUserUseCase } from './users/create-user.use-case';
 import { RemoveUserUseCase } from './users/remove-user.use-case';
@@ -54,6 +55,7 @@ export class CoreModule {
         ConnectionsModule.forRoot({ app: 'core', redisUrl: config.REDIS_URL, rabbitmqUrl: config.RABBITMQ_URL }),
         PersistenceModule.forRoot(config.DATABASE_URL, 'core'),
         MetricsModule,
+        SearchModule.forRoot({ elasticsearchUrl: config.ELASTICSEARCH_URL, reader: true, writer: true }),
         PlansModule,
         HealthModule.forRoot({
           provide: READINESS_CHECKS,

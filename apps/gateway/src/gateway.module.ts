@@ -25,6 +25,7 @@ import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { RATE_LIMIT_LUA } from './rate-limit/rate-limiter';
 import { UsersController } from './users/users.controller';
 import { PlansController } from './plans/plans.controller';
+import { ReindexController } from './admin/reindex.controller';
 
 @Module({})
 export class GatewayModule {
@@ -41,7 +42,7 @@ export class GatewayModule {
           useFactory: (redis: Redis, rmq: RmqConnection) => [redisCheck(redis), rabbitmqCheck(rmq)],
         }),
       ],
-      controllers: [AuthController, JwksController, UsersController, PlansController, DeadLettersController],
+      controllers: [AuthController, JwksController, UsersController, PlansController, DeadLettersController, ReindexController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_JWT_KEYS, useFactory: () => loadJwtKeys(config, false) },

@@ -4,6 +4,8 @@ import { QUEUES } from '@app/contracts';
 import { INDEXER_CONFIG, IndexerConfig } from './config/indexer.config';
 import { IndexLagRecorder } from './events/index-lag.recorder';
 import { UserEventsHandlers } from './events/user-events.handlers';
+import { PlanEventsHandlers } from './plans/plan-events.handlers';
+import { PLAN_INDEX_WRITER, PlanIndexWriter, SearchModule } from '@app/search';
 
 @Module({})
 export class IndexerModule {
@@ -14,10 +16,19 @@ export class IndexerModule {
         LoggingModule.forRoot({ app: 'indexer', level: config.LOG_LEVEL }),
         ConnectionsModule.forRoot({ app: 'indexer', rabbitmqUrl: config.RABBITMQ_URL }),
         MetricsModule,
-        HealthModule.forRoot({ provide: READINESS_CHECKS, inject: [RmqConnection], useFactory: (rmq: RmqConnection) => [rabbitmqCheck(rmq)] }),
+        SearchModule.forRoot({ elasticsearchUrl: config.ELASTICSEARCH_URL, writer: true }),
+        HealthModule.forRoot({
+          provide: READINESS_CHECKS,
+          inject: [RmqConnection, PLAN_INDEX_WRITER],
+          useFactory: (rmq: RmqConnection, index: PlanIndexWriter) => [rabbitmqCheck(rmq), { name: `search-${index.backend}`, check: () => index.ping() }],
+        }),
       ],
-      controllers: [UserEventsHandlers],
-      providers: [{ provide: INDEXER_CONFIG, useValue: config }, ...rmqConsumerProviders(QUEUES.indexerEvents, config.SHUTDOWN_GRACE_MS), IndexLagRecorder],
+      controllers: [UserEventsHandlers, PlanEventsHandlers],
+      providers: [
+        { provide: INDEXER_CONFIG, useValue: config },
+        ...rmqConsumerProviders(QUEUES.indexerEvents, config.SHUTDOWN_GRACE_MS),
+        IndexLagRecorder,
+      ],
     };
   }
 }

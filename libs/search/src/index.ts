@@ -1,2 +1,3 @@
 export * from './plan-search.port';
 export * from './postgres/postgres-plan-search';
+export * from './search.providers';

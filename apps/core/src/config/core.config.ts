@@ -10,6 +10,7 @@ const coreEnvSchema = baseEnvSchema
     ADMIN_EMAIL: z.string().email().optional(),
     ADMIN_PASSWORD: z.string().min(8).optional(),
     OUTBOX_POLL_MS: positiveInt(1000),
+    ELASTICSEARCH_URL: z.string().url().optional(),
   })
   .refine((env) => Boolean(env.ADMIN_EMAIL) === Boolean(env.ADMIN_PASSWORD), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',

@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { PlansRepository } from '@app/persistence';
-import { PLAN_SEARCH_READER, PostgresPlanSearchReader } from '@app/search';
 import { CreatePlanUseCase } from './create-plan.use-case';
 import { DeletePlanUseCase } from './delete-plan.use-case';
 import { PatchPlanUseCase } from './patch-plan.use-case';
@@ -10,9 +8,11 @@ import { PlanWriteSupport } from './plan-write.support';
 import { PlansHandlers } from './plans.handlers';
 import { PlansQueryService } from './plans-query.service';
 import { PlanReplacer, ReplacePlanUseCase } from './replace-plan.use-case';
+import { ReindexHandlers } from '../search/reindex.handlers';
+import { ReindexService } from '../search/reindex.service';
 
 @Module({
-  controllers: [PlansHandlers],
+  controllers: [PlansHandlers, ReindexHandlers],
   providers: [
     PlanSchemaValidator,
     PlanWriteSupport,
@@ -23,7 +23,7 @@ import { PlanReplacer, ReplacePlanUseCase } from './replace-plan.use-case';
     PatchPlanUseCase,
     DeletePlanUseCase,
     PlansQueryService,
-    { provide: PLAN_SEARCH_READER, inject: [PlansRepository], useFactory: (plans: PlansRepository) => new PostgresPlanSearchReader(plans) },
+    ReindexService,
   ],
 })
 export class PlansModule {}

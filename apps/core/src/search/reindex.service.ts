@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { IndexablePlan, PLAN_INDEX_WRITER, PlanIndexWriter } from '@app/search';
+import { PlansRepository } from '@app/persistence';
+import { toPlanRecord } from '../plans/plan.mapper';
+
+export type ReindexTarget = 'plans' | 'orders' | 'content' | 'all';
+
+export interface ReindexRun {
+  id: string;
+  target: ReindexTarget;
+  status: 'accepted';
+  started_at: string;
+}
+
+// Rebuilds the search index from Postgres, the source of truth. Writes carry each plan's version, so a
+// rebuild racing live plan events cannot put an older state over a newer one. Runs in the background.
+@Injectable()
+export class ReindexService {
+  private readonly logger = new Logger(ReindexService.name);
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly plans: PlansRepository,
+    @Inject(PLAN_INDEX_WRITER) private readonly index: PlanIndexWriter,
+  ) {}
+
+  start(target: ReindexTarget): ReindexRun {
+    const run: ReindexRun = { id: randomUUID(), target, status: 'accepted', started_at: new Date().toISOString() };
+    if (target === 'plans' || target === 'all') {
+      const previous = this.running ?? Promise.resolve();
+      this.running = previous.then(() => this.rebuildPlans(run.id));
+    }
+    return run;
+  }
+
+  private async rebuildPlans(runId: string): Promise<void> {
+    const started = Date.now();
+    try {
+      const count = await this.index.rebuild(this.batches());
+      this.logger.log(`reindex ${runId}: ${count} plans written to the ${this.index.backend} index in ${Date.now() - started} ms`);
+    } catch (error) {
+      this.logger.error(`reindex ${runId} failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async *batches(): AsyncGenerator<IndexablePlan[]> {
+    for await (const batch of this.plans.streamAll()) {
+      yield batch.map((plan) => {
+        const record = toPlanRecord(plan);
+        return { objectId: plan.objectId, version: record.version, document: record.document, metadata: record.metadata };
+      });
+    }
+  }
+}
