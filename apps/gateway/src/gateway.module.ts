@@ -15,6 +15,8 @@ import {
   strictValidationPipe,
 } from '@app/common';
 import { AccessGuard } from './access/access.guard';
+import { AccessService } from './access/access.service';
+import { PlanCacheResponder } from './plans/plan-cache.responder';
 import { GATEWAY_JWT_KEYS, JwtVerifier } from './access/jwt.verifier';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { AuthController } from './auth/auth.controller';
@@ -52,6 +54,8 @@ export class GatewayModule {
           useFactory: (redis: Redis) => redis.defineCommand('rateLimit', { numberOfKeys: 1, lua: RATE_LIMIT_LUA }),
         },
         JwtVerifier,
+        AccessService,
+        PlanCacheResponder,
         CoreClient,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

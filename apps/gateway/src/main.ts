@@ -6,6 +6,7 @@ import { closeOnSignals, runApp, saneRequestId, REQUEST_ID_HEADER } from '@app/c
 import { loadGatewayConfig } from './config/gateway.config';
 import { GatewayModule } from './gateway.module';
 import { setupHttpApp } from './http/http-app.setup';
+import { registerCacheFastPath } from './http/cache-fast-path';
 
 runApp('gateway', async () => {
   const config = loadGatewayConfig();
@@ -24,6 +25,7 @@ runApp('gateway', async () => {
   app.useLogger(app.get(Logger));
   closeOnSignals(app, config.SHUTDOWN_GRACE_MS + 5000);
   setupHttpApp(app);
+  registerCacheFastPath(app);
   await app.listen(config.PORT, '0.0.0.0');
   app.get(Logger).log(`gateway listening on http://127.0.0.1:${config.PORT} (API under /api/v1, docs at /docs)`);
 });

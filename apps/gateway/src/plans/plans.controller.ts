@@ -5,10 +5,8 @@ import { DomainError, MetricsService } from '@app/common';
 import {
   Actor,
   Page,
-  PLAN_CACHE_FIELDS,
   PLAN_ID_PATTERN,
   PLAN_PATTERNS,
-  planCacheKey,
   PlanListItem,
   PlanRecord,
 } from '@app/contracts';
@@ -17,7 +15,8 @@ import { CoreClient } from '../core-client/core.client';
 import { ACCEPT_PATCH } from '../errors/http-exception.filter';
 import { CurrentActor, RequestId } from '../http/request-id.decorator';
 import { ListPlansQueryDto, SearchPlansQueryDto } from './dto/plans-query.dto';
-import { noneMatch, parseEntityTags, strongTags } from './entity-tags.util';
+import { parseEntityTags, strongTags } from './entity-tags.util';
+import { PLAN_PREFETCH, PlanCacheResponder } from './plan-cache.responder';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -45,6 +44,7 @@ export class PlansController {
   constructor(
     private readonly core: CoreClient,
     private readonly metrics: MetricsService,
+    private readonly responder: PlanCacheResponder,
   ) {}
 
   @Post()
@@ -72,25 +72,18 @@ export class PlansController {
     return this.core.send(PLAN_PATTERNS.search, query, requestId);
   }
 
-  // Cache hit: answered from the hash read together with the access check, no RPC (200, 304 or 404).
+  // A cache hit is normally answered by the fast path before reaching here; this is the miss (or bypass) path.
   @Get(':id')
-  @PrefetchHash({ key: (params) => planCacheKey(params.id), fields: PLAN_CACHE_FIELDS })
+  @PrefetchHash(PLAN_PREFETCH)
   @ApiHeader({ name: 'If-None-Match', required: false })
   async get(@Param('id') id: string, @Req() request: FastifyRequest, @RequestId() requestId: string, @Res() reply: FastifyReply): Promise<void> {
     planId(id);
-    const ifNoneMatch = parseEntityTags(request.headers['if-none-match']);
-    const [version, etag, modified, body, deleted] = request.prefetched ?? [];
-    if (version) {
-      this.metrics.cacheLookups.inc({ cache: 'plan', result: 'hit' });
-      reply.header('X-Cache', 'HIT');
-      if (deleted === '1') throw new DomainError('NOT_FOUND', 'Plan not found');
-      return this.sendPlan(reply, etag!, modified!, body!, ifNoneMatch);
-    }
+    if (this.responder.answerFromCache(request, reply)) return;
     const cache = request.prefetched ? 'MISS' : 'BYPASS';
     this.metrics.cacheLookups.inc({ cache: 'plan', result: cache.toLowerCase() });
     reply.header('X-Cache', cache);
     const record = await this.core.send<PlanRecord>(PLAN_PATTERNS.get, { id }, requestId);
-    this.sendPlan(reply, record.etag, new Date(record.metadata.updated_at).toUTCString(), JSON.stringify(record.document), ifNoneMatch);
+    this.responder.send(request, reply, record.etag, new Date(record.metadata.updated_at).toUTCString(), JSON.stringify(record.document));
   }
 
   @Put(':id')
@@ -157,12 +150,4 @@ export class PlansController {
       .send(JSON.stringify(record.document));
   }
 
-  private sendPlan(reply: FastifyReply, etag: string, modified: string, body: string, ifNoneMatch: ReturnType<typeof parseEntityTags>): void {
-    reply.header('ETag', etag).header('Last-Modified', modified).header('Cache-Control', 'private, no-cache');
-    if (!noneMatch(ifNoneMatch, etag)) {
-      reply.status(304).send();
-      return;
-    }
-    reply.status(200).header('Content-Type', JSON_TYPE).send(body);
-  }
 }

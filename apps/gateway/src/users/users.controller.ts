@@ -18,7 +18,7 @@ export const uuidParam = new ParseUUIDPipe({
 export class UsersController {
   constructor(private readonly core: CoreClient) {}
 
-  // Served from the principal the access check already loaded: a cache hit costs no RPC.
+  // Served from the principal the access check loaded (normally by the cache fast path, before Nest).
   @Get('me')
   @ApiOkResponse({ type: UserView })
   me(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): UserView {

@@ -1,0 +1,60 @@
+import { Logger } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PLAN_ID_PATTERN } from '@app/contracts';
+import { HashPrefetch } from '../access/access.decorators';
+import { AccessService } from '../access/access.service';
+import { sendError } from '../errors/http-exception.filter';
+import { PLAN_PREFETCH, PlanCacheResponder } from '../plans/plan-cache.responder';
+import { API_PREFIX } from './http-app.setup';
+
+interface FastRoute {
+  prefetch?: HashPrefetch;
+  accepts?: (request: FastifyRequest) => boolean;
+  // True when the response was sent from the cache; false hands the request to the Nest route.
+  answer: (request: FastifyRequest, reply: FastifyReply) => boolean;
+}
+
+// The gateway's cache fast path: the two hot reads are answered in an onRequest hook, before the Nest
+// pipeline, with exactly the access check the Nest guard applies (shared AccessService). Anything the cache
+// cannot answer continues to the Nest route already authenticated and counted, so nothing is done twice.
+export function registerCacheFastPath(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const access = app.get(AccessService);
+  const plans = app.get(PlanCacheResponder);
+  const logger = new Logger('CacheFastPath');
+  const routes = new Map<string, FastRoute>([
+    [
+      `/${API_PREFIX}/plans/:id`,
+      {
+        prefetch: PLAN_PREFETCH,
+        accepts: (request) => PLAN_ID_PATTERN.test((request.params as { id: string }).id),
+        answer: (request, reply) => plans.answerFromCache(request, reply),
+      },
+    ],
+    [
+      `/${API_PREFIX}/users/me`,
+      {
+        answer: (request, reply) => {
+          reply.header('X-Cache', request.principalCache ?? 'MISS').header('Content-Type', 'application/json; charset=utf-8');
+          reply.send(JSON.stringify(request.principal!.user));
+          return true;
+        },
+      },
+    ],
+  ]);
+
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method !== 'GET') return;
+    const route = routes.get(request.routeOptions.url ?? '');
+    if (!route || (route.accepts && !route.accepts(request))) return;
+    try {
+      const principal = await access.authenticate(request, reply, route.prefetch);
+      access.authorize(principal, request.method, {});
+      if (route.answer(request, reply)) return reply;
+    } catch (error) {
+      sendError(request, reply, error, logger);
+      return reply;
+    }
+  });
+}
