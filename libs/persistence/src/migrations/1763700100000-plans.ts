@@ -22,8 +22,9 @@ export class Plans1763700100000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX plans_search_vector_idx ON plans USING GIN (search_vector)`);
-    await q.query(`CREATE INDEX plans_plan_type_idx ON plans (plan_type)`);
-    await q.query(`CREATE INDEX plans_org_idx ON plans (org)`);
+    // Equality filter plus the result order in one index: the filtered page is read in order.
+    await q.query(`CREATE INDEX plans_plan_type_created_idx ON plans (plan_type, created_at, object_id)`);
+    await q.query(`CREATE INDEX plans_org_created_idx ON plans (org, created_at, object_id)`);
     await q.query(`CREATE INDEX plans_created_at_idx ON plans (created_at, object_id)`);
     await q.query(`CREATE INDEX plans_updated_at_idx ON plans (updated_at, object_id)`);
     // Every nested object, addressable by (plan, objectId), with its parent; gone with its plan.
