@@ -13,8 +13,8 @@ export function mergePatch(target: unknown, patch: unknown): Json {
   const result: Record<string, Json> = isObject(target) ? structuredClone(target) : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
-    else if (Array.isArray(value) && Array.isArray(result[key]) && value.length > 0 && value.every(hasObjectId)) {
-      result[key] = mergeById(result[key] as Json[], value);
+    else if (Array.isArray(value) && value.length > 0 && value.every(hasObjectId)) {
+      result[key] = mergeById(Array.isArray(result[key]) ? (result[key] as Json[]) : [], value);
     } else result[key] = mergePatch(result[key], value);
   }
   return result;

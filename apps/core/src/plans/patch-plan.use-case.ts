@@ -7,7 +7,15 @@ import { mergePatch } from './merge-patch.util';
 import { PlanReplacer } from './replace-plan.use-case';
 import { PlanWriteSupport } from './plan-write.support';
 
-const CONFLICT_ERRORS = new Set(['TEST_OPERATION_FAILED', 'OPERATION_PATH_UNRESOLVABLE', 'OPERATION_FROM_UNRESOLVABLE', 'OPERATION_PATH_ILLEGAL_ARRAY_INDEX']);
+// Well-formed operations that the current document cannot take: 409 (RFC 5789), not a malformed patch.
+const CONFLICT_ERRORS = new Set([
+  'TEST_OPERATION_FAILED',
+  'OPERATION_PATH_UNRESOLVABLE',
+  'OPERATION_FROM_UNRESOLVABLE',
+  'OPERATION_PATH_ILLEGAL_ARRAY_INDEX',
+  'OPERATION_PATH_CANNOT_ADD',
+  'OPERATION_VALUE_OUT_OF_BOUNDS',
+]);
 
 function matches(precondition: Precondition, etag: string): boolean {
   return precondition.any || precondition.tags.includes(etag);

@@ -7,13 +7,16 @@ export interface Violation {
   message: string;
 }
 
+// RFC 6901: a property name inside a pointer escapes ~ and /.
+const escapeToken = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
+
 function describe(error: ErrorObject): Violation {
   const pointer = error.instancePath || '';
   if (error.keyword === 'additionalProperties') {
-    return { pointer: `${pointer}/${String(error.params.additionalProperty)}`, message: 'is not allowed' };
+    return { pointer: `${pointer}/${escapeToken(String(error.params.additionalProperty))}`, message: 'is not allowed' };
   }
   if (error.keyword === 'required') {
-    return { pointer: `${pointer}/${String(error.params.missingProperty)}`, message: 'is required' };
+    return { pointer: `${pointer}/${escapeToken(String(error.params.missingProperty))}`, message: 'is required' };
   }
   if (error.keyword === 'const') return { pointer, message: `must be ${JSON.stringify(error.params.allowedValue)}` };
   return { pointer, message: error.message ?? 'is invalid' };
@@ -30,8 +33,9 @@ export class PlanSchemaValidator {
   }
 
   violations(document: unknown): Violation[] {
-    if (!this.validateFn(document)) return (this.validateFn.errors ?? []).map(describe);
-    return duplicateObjectIds(document as PlanDocument);
+    const schemaViolations = this.validateFn(document) ? [] : (this.validateFn.errors ?? []).map(describe);
+    const isObject = typeof document === 'object' && document !== null;
+    return [...schemaViolations, ...(isObject ? duplicateObjectIds(document as PlanDocument) : [])];
   }
 }
 
@@ -47,7 +51,7 @@ function duplicateObjectIds(document: PlanDocument): Violation[] {
       if (first !== undefined) violations.push({ pointer: `${pointer}/objectId`, message: `duplicates the objectId at ${first}/objectId` });
       else seen.set(objectId, pointer);
     }
-    for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${escapeToken(key)}`);
   };
   walk(document, '');
   return violations;
