@@ -28,7 +28,7 @@ import { DeadLetterStore } from './dead-letters/dead-letter.store';
 import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { PlansModule } from './plans/plans.module';
-import { SearchModule } from '@app/search';
+import { PLAN_INDEX_WRITER, PlanIndexWriter, SearchModule } from '@app/search';
 import { AdminBootstrap } from './users/admin.bootstrap';
 import { CreateUserUseCase } from './users/create-user.use-case';
 import { RemoveUserUseCase } from './users/remove-user.use-case';
@@ -59,11 +59,12 @@ export class CoreModule {
         PlansModule,
         HealthModule.forRoot({
           provide: READINESS_CHECKS,
-          inject: [DataSource, REDIS, RmqConnection],
-          useFactory: (dataSource: DataSource, redis: Redis, rmq: RmqConnection) => [
+          inject: [DataSource, REDIS, RmqConnection, PLAN_INDEX_WRITER],
+          useFactory: (dataSource: DataSource, redis: Redis, rmq: RmqConnection, search: PlanIndexWriter) => [
             postgresCheck(dataSource),
             redisCheck(redis),
             rabbitmqCheck(rmq),
+            { name: `search-${search.backend}`, check: () => search.ping() },
           ],
         }),
       ],

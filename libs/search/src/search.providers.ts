@@ -1,5 +1,7 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { ElasticsearchService } from '@nestjs/elasticsearch';
 import { PlansRepository } from '@app/persistence';
+import { ElasticsearchPlanIndexWriter, ElasticsearchPlanSearchReader } from './elasticsearch/elasticsearch-plan-search';
 import { PLAN_INDEX_WRITER, PLAN_SEARCH_READER } from './plan-search.port';
 import { PostgresPlanIndexWriter, PostgresPlanSearchReader } from './postgres/postgres-plan-search';
 
@@ -16,12 +18,18 @@ export function planSearchReaderProvider(elasticsearchUrl?: string): Provider {
   };
 }
 
-function elasticsearchWriter(_url: string): never {
-  throw new Error('the Elasticsearch backend is not wired yet');
+// @nestjs/elasticsearch's service is the official client; bounded timeouts and retries so a slow cluster
+// fails a message (which is then retried or dead-lettered) instead of hanging a consumer.
+function elasticsearchClient(url: string): ElasticsearchService {
+  return new ElasticsearchService({ node: url, requestTimeout: 10_000, maxRetries: 2 });
 }
 
-function elasticsearchReader(_url: string): never {
-  throw new Error('the Elasticsearch backend is not wired yet');
+function elasticsearchWriter(url: string): ElasticsearchPlanIndexWriter {
+  return new ElasticsearchPlanIndexWriter(elasticsearchClient(url));
+}
+
+function elasticsearchReader(url: string): ElasticsearchPlanSearchReader {
+  return new ElasticsearchPlanSearchReader(elasticsearchClient(url));
 }
 
 export interface SearchModuleOptions {
