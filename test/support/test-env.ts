@@ -21,4 +21,6 @@ export const TEST_ENV = {
   OUTBOX_POLL_MS: '200',
   SHUTDOWN_GRACE_MS: '5000',
   LOG_LEVEL: 'info',
+  // The same e2e behaviour suite runs against Elasticsearch when a cluster is given, else against Postgres.
+  ...(process.env.ELASTICSEARCH_URL ? { ELASTICSEARCH_URL: process.env.ELASTICSEARCH_URL } : {}),
 };
