@@ -10,32 +10,23 @@ export function durableQueueOptions(queue: string): Options.AssertQueue {
   };
 }
 
-export function rmqServerOptions(url: string, queue: string, prefetchCount: number): RmqOptions {
+function commonOptions(url: string, queue: string) {
   return {
-    transport: Transport.RMQ,
-    options: {
-      urls: [url],
-      queue,
-      queueOptions: durableQueueOptions(queue),
-      noAck: false,
-      prefetchCount,
-      persistent: true,
-      socketOptions: { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 },
-    },
+    urls: [url],
+    queue,
+    queueOptions: durableQueueOptions(queue),
+    persistent: true,
+    socketOptions: { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 },
   };
 }
 
+// A consumer: manual acks (the ack interceptor acks after the work), explicit prefetch.
+export function rmqServerOptions(url: string, queue: string, prefetchCount: number): RmqOptions {
+  return { transport: Transport.RMQ, options: { ...commonOptions(url, queue), noAck: false, prefetchCount } };
+}
+
 export function rmqClientOptions(url: string, queue: string): RmqOptions {
-  return {
-    transport: Transport.RMQ,
-    options: {
-      urls: [url],
-      queue,
-      queueOptions: durableQueueOptions(queue),
-      persistent: true,
-      socketOptions: { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 },
-    },
-  };
+  return { transport: Transport.RMQ, options: commonOptions(url, queue) };
 }
 
 // Declares exchanges, the dead-letter queue and every consumer queue with its bindings. Idempotent.
