@@ -12,10 +12,11 @@ export interface ManagedChild {
 }
 
 // Output goes straight to a file descriptor: the harness (which also runs autocannon) never touches it.
-export function spawnNode(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string): ManagedChild {
+// nodeArgs go before the script (e.g. --cpu-prof).
+export function spawnNode(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string, nodeArgs: string[] = []): ManagedChild {
   const logFile = join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const managed: ManagedChild = { name, logFile, process: child, exitCode: undefined, exited: Promise.resolve() };
   managed.exited = new Promise((resolve) => {

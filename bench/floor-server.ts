@@ -1,13 +1,19 @@
 import { createPublicKey, KeyObject, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import Fastify, { FastifyReply } from 'fastify';
+import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
 import { jwtVerify } from 'jose';
+import { noneMatch, parseEntityTags } from '../apps/gateway/src/plans/entity-tags.util';
 import { decide, queueRateLimit, RATE_LIMIT_LUA } from '../apps/gateway/src/rate-limit/rate-limiter';
+import { PLAN_CACHE_FIELDS, planCacheKey } from '../libs/contracts/src/plans/plan-cache';
 
-// The gateway's own script and header arithmetic (a module with no Nest imports), so the floor cannot drift
-// from what it measures against. The audience is copied: @app/contracts would load Nest and Swagger.
+// The gateway's own script, header arithmetic, entity-tag parsing and plan cache layout (files with no imports
+// of their own), so the floor cannot drift from what it measures against. They are imported by path because the
+// @app/contracts index would load Nest, class-validator and Swagger; the audience and id pattern are copied for
+// the same reason.
 const AUDIENCE = 'plans-platform-api';
+const PLAN_ID = /^[A-Za-z0-9._-]{1,128}$/; // PLAN_ID_PATTERN
+const JSON_TYPE = 'application/json; charset=utf-8';
 const ROLES = ['admin', 'user', 'readonly'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*\.[A-Za-z0-9\-_]*)$/i;
@@ -33,8 +39,14 @@ interface CachedPrincipal {
   deleted: boolean;
 }
 
-// The least a server can do to answer GET /users/me the way the gateway does on a cache hit: one RS256 check,
-// one Redis round trip (rate-limit script + cached principal), the same headers and body. No Nest, no logging.
+interface Access {
+  principal: CachedPrincipal;
+  hash?: Array<string | null>; // the prefetched hash fields, when the route asked for them
+}
+
+// The least a server can do to answer GET /users/me and GET /plans/:id the way the gateway does on a cache hit:
+// one RS256 check, one Redis round trip (rate-limit script + cached principal [+ plan hash]), the same headers
+// and body. No Nest, no logging.
 export async function startFloorServer(options: FloorServerOptions): Promise<FloorServer> {
   const limit = options.userLimitPerHour ?? 1000;
   const publicKey: KeyObject = createPublicKey(options.publicKeyPem);
@@ -56,10 +68,12 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
 
   app.get('/health/ready', async () => ({ status: 'ok' }));
 
-  app.get('/api/v1/users/me', async (request, reply) => {
+  // The gateway's AccessGuard on a cache hit: one RS256 check and one Redis round trip (rate-limit script,
+  // cached principal and, for routes that prefetch, one hash). Sends the error itself and returns null on refusal.
+  async function access(request: FastifyRequest, reply: FastifyReply, hashKey?: string): Promise<Access | null> {
     reply.header('X-Request-Id', request.id);
     const match = BEARER.exec(request.headers.authorization?.trim() ?? '');
-    if (!match) return fail(reply, 401, 'INVALID_TOKEN');
+    if (!match) return refuse(reply, 401, 'INVALID_TOKEN');
 
     let sub: string;
     try {
@@ -72,13 +86,19 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
       if (typeof payload.sub !== 'string' || !UUID.test(payload.sub) || !ROLES.includes(payload.role as string)) throw new Error('claims');
       sub = payload.sub;
     } catch {
-      return fail(reply, 401, 'INVALID_TOKEN');
+      return refuse(reply, 401, 'INVALID_TOKEN');
     }
 
     // queueRateLimit adds the `rl:` prefix and the one-hour window: key `rl:user:<sub>`, as in the gateway.
-    const results = await queueRateLimit(redis.pipeline(), `user:${sub}`).get(`principal:${sub}`).exec();
-    const [[limitError, counter], [getError, raw]] = results as [[Error | null, [number, number]], [Error | null, string | null]];
-    if (limitError || getError) return fail(reply, 503, 'CACHE_UNAVAILABLE');
+    const pipeline = queueRateLimit(redis.pipeline(), `user:${sub}`).get(`principal:${sub}`);
+    if (hashKey) pipeline.hmget(hashKey, ...PLAN_CACHE_FIELDS);
+    const results = await pipeline.exec();
+    const [[limitError, counter], [getError, raw], hash] = results as [
+      [Error | null, [number, number]],
+      [Error | null, string | null],
+      [Error | null, Array<string | null>] | undefined,
+    ];
+    if (limitError || getError || hash?.[0]) return refuse(reply, 503, 'CACHE_UNAVAILABLE');
 
     const decision = decide(limit, counter[0], counter[1], Date.now());
     reply.header('X-RateLimit-Limit', decision.limit);
@@ -86,15 +106,37 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
     reply.header('X-RateLimit-Reset', decision.resetEpochSeconds);
     if (!decision.allowed) {
       reply.header('Retry-After', decision.retryAfterSeconds);
-      return fail(reply, 429, 'RATE_LIMITED');
+      return refuse(reply, 429, 'RATE_LIMITED');
     }
 
     // The floor has no core to ask: a miss is an error here, so a benchmark that loses the cache fails loudly.
-    if (!raw) return fail(reply, 503, 'PRINCIPAL_NOT_CACHED');
+    if (!raw) return refuse(reply, 503, 'PRINCIPAL_NOT_CACHED');
     const principal = JSON.parse(raw) as CachedPrincipal;
-    if (principal.deleted) return fail(reply, 401, 'INVALID_TOKEN');
+    if (principal.deleted) return refuse(reply, 401, 'INVALID_TOKEN');
+    return { principal, hash: hash?.[1] };
+  }
+
+  app.get('/api/v1/users/me', async (request, reply) => {
+    const granted = await access(request, reply);
+    if (!granted) return reply;
     reply.header('X-Cache', 'HIT');
-    return principal.user;
+    return granted.principal.user;
+  });
+
+  // The gateway's cache-hit answer for a plan: the hash core wrote, sent as is (200), or 304 when If-None-Match
+  // matches (weak comparison). A missing hash is an error here for the same reason as a missing principal.
+  app.get<{ Params: { id: string } }>('/api/v1/plans/:id', async (request, reply) => {
+    const granted = await access(request, reply, planCacheKey(request.params.id));
+    if (!granted) return reply;
+    if (!PLAN_ID.test(request.params.id)) return fail(reply, 400, 'VALIDATION_ERROR');
+    const ifNoneMatch = parseEntityTags(request.headers['if-none-match']);
+    const [version, etag, modified, body, deleted] = granted.hash ?? [];
+    if (!version) return fail(reply, 503, 'PLAN_NOT_CACHED');
+    reply.header('X-Cache', 'HIT');
+    if (deleted === '1') return fail(reply, 404, 'NOT_FOUND');
+    reply.header('ETag', etag).header('Last-Modified', modified).header('Cache-Control', 'private, no-cache');
+    if (!noneMatch(ifNoneMatch, etag!)) return reply.code(304).send();
+    return reply.code(200).header('Content-Type', JSON_TYPE).send(body);
   });
 
   await app.listen({ port: options.port, host: '127.0.0.1' });
@@ -107,8 +149,15 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
   };
 }
 
-function fail(reply: FastifyReply, status: number, code: string) {
+// The error envelope, code only: the harness never compares error bodies.
+function fail(reply: FastifyReply, status: number, code: string): FastifyReply {
   return reply.code(status).send({ data: null, error: { code } });
+}
+
+// access() answers refusals itself and returns null, so the route knows the reply is already sent.
+function refuse(reply: FastifyReply, status: number, code: string): null {
+  fail(reply, status, code);
+  return null;
 }
 
 // Run as its own process by the harness, so the floor does not share an event loop with autocannon.

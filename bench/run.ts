@@ -1,51 +1,23 @@
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
-import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { principalKey, PRINCIPAL_TTL_SECONDS } from '@app/common';
+import { PRINCIPAL_TTL_SECONDS } from '@app/common';
+import { assertSameAnswer, measure, probe } from './autocannon.util';
 import { assertPortFree, logLines, ManagedChild, spawnNode, stopChild, tailLog, waitForReady } from './child-process.util';
-import { consoleTable, markdownSection, Measurement, prependRun, Target } from './results.util';
-
-export interface Scenario {
-  name: string;
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
-  headers: Record<string, string>;
-  body?: unknown; // sent as JSON
-  expectStatus: number;
-  // Checked on one request per target before measuring; autocannon itself only counts status codes.
-  expectHeaders?: Record<string, string>;
-  // true when bench/floor-server.ts serves the same route; its answer must then equal the project's.
-  floor: boolean;
-}
-
-interface BenchUser {
-  id: string;
-  accessToken: string;
-}
-
-// Add scenarios here (for a floor, add the same route to floor-server.ts). Each runs against the floor, then the project.
-const scenarios = (user: BenchUser): Scenario[] => [
-  {
-    name: 'users/me cached read (auth + rate limit + Redis read)',
-    method: 'GET',
-    path: '/api/v1/users/me',
-    headers: { authorization: `Bearer ${user.accessToken}` },
-    expectStatus: 200,
-    expectHeaders: { 'x-cache': 'HIT' },
-    floor: true,
-  },
-];
+import { createPlans, planDocument, primePrincipalCache, signUpAndLogIn } from './fixtures.util';
+import { addEvents, EventLedger, measureIndexLag, summarizeLag } from './index-lag.util';
+import { consoleReport, LagMeasurement, markdownSection, Measurement, prependRun, Target } from './results.util';
+import { BenchUser, LagScenario, lagScenarios, scenarios, verdicts } from './scenarios';
 
 const ROOT = resolve(__dirname, '..', '..'); // dist/bench/run.js -> repository root
 const DIST = join(ROOT, 'dist');
 const RESULTS_FILE = join(ROOT, 'bench', 'RESULTS.md');
 const LAST_RUN_FILE = join(ROOT, 'bench', '.last-run.json');
+const PROFILES_DIR = join(ROOT, 'bench', 'profiles');
 
 // Like the test harness: own database, RabbitMQ vhost and Redis database, so a dev stack or an e2e run on this
 // machine neither answers our RPCs nor shares our counters.
@@ -55,18 +27,23 @@ const BENCH_VHOST = 'plans_bench';
 const REDIS_URL = 'redis://127.0.0.1:6379/8';
 const RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${BENCH_VHOST}`;
 const ISSUER = 'plans-platform';
-// Off the dev ports (3000/3001) so a running dev stack keeps its ports.
-const PORTS = { gateway: 3100, core: 3101, floor: 3102 };
+// Off the dev ports (3000-3002) so a running dev stack keeps its ports.
+const PORTS = { gateway: 3100, core: 3101, floor: 3102, indexer: 3103 };
 const RATE_LIMIT = '1000000000'; // counted on every request like in production, never refused
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 15_000; // above the apps' 10 s shutdown grace
 const WARMUP_S = 2;
+const LAG_MAX_IN_FLIGHT = 200;
+const CATCH_UP_TIMEOUT_MS = 120_000;
 
 const durationS = positiveInt('BENCH_DURATION_S', 10);
 const connections = positiveInt('BENCH_CONNECTIONS', 50);
+const only = list('BENCH_ONLY'); // scenario keys; empty = all
+const profiled = list('BENCH_CPU_PROF'); // app names (gateway, core, indexer, floor) to run with --cpu-prof
 
 const gatewayUrl = `http://127.0.0.1:${PORTS.gateway}`;
 const floorUrl = `http://127.0.0.1:${PORTS.floor}`;
+const indexerMetricsUrl = `http://127.0.0.1:${PORTS.indexer}/metrics`;
 const children: ManagedChild[] = [];
 let stopping: Promise<void> | undefined;
 
@@ -76,6 +53,14 @@ function positiveInt(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+function list(name: string): string[] {
+  return (process.env[name] ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function selected(key: string): boolean {
+  return only.length === 0 || only.includes(key);
 }
 
 function log(message: string): void {
@@ -108,6 +93,7 @@ function appEnv(keysDir: string): NodeJS.ProcessEnv {
     JWT_ACCESS_TTL: '1h', // outlives a long list of scenarios
     PORT: String(PORTS.gateway),
     CORE_PORT: String(PORTS.core),
+    INDEXER_PORT: String(PORTS.indexer),
     RPC_TIMEOUT_MS: '5000',
   });
 }
@@ -143,97 +129,32 @@ function recreateVhost(): void {
   rabbitmqctl('set_permissions', '-p', BENCH_VHOST, 'guest', '.*', '.*', '.*');
 }
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
-
-async function call(method: string, url: string, headers: Record<string, string> = {}, body?: unknown): Promise<Reply> {
-  const response = await fetch(url, {
-    method,
-    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
+async function measureLag(scenario: LagScenario, user: BenchUser, runTag: string, ledger: EventLedger): Promise<LagMeasurement> {
+  const write = (phase: string) => ({
+    url: `${gatewayUrl}/api/v1/plans`,
+    headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' },
+    body: (index: number) => planDocument(`${runTag}-${scenario.key}-${phase}${index}`),
+    eventType: 'plan.created',
+    expectStatus: 201,
+    maxInFlight: LAG_MAX_IN_FLIGHT,
   });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, headers: response.headers, body: parsed };
-}
-
-function expectStatus(label: string, reply: Reply, status: number): void {
-  if (reply.status !== status) throw new Error(`${label}: expected HTTP ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
-}
-
-async function signUpAndLogIn(): Promise<BenchUser> {
-  const credentials = { email: 'bench@example.com', password: 'bench-password-1' };
-  const signup = await call('POST', `${gatewayUrl}/api/v1/auth/signup`, {}, { name: 'Bench User', ...credentials });
-  expectStatus('signup', signup, 201);
-  const token = await call('POST', `${gatewayUrl}/api/v1/auth/token`, {}, { username: credentials.email, password: credentials.password });
-  expectStatus('token', token, 200);
-  return { id: (signup.body as { id: string }).id, accessToken: (token.body as { access_token: string }).access_token };
-}
-
-// The principal lives PRINCIPAL_TTL_SECONDS in Redis and reads do not extend it. Dropping it and letting the
-// gateway refill it (MISS, then HIT) before each run restarts that clock, so no run straddles an expiry.
-async function primePrincipalCache(redis: Redis, user: BenchUser): Promise<void> {
-  await redis.del(principalKey(user.id));
-  const auth = { authorization: `Bearer ${user.accessToken}` };
-  const fill = await call('GET', `${gatewayUrl}/api/v1/users/me`, auth);
-  expectStatus('users/me cache fill', fill, 200);
-  const hit = await call('GET', `${gatewayUrl}/api/v1/users/me`, auth);
-  expectStatus('users/me after fill', hit, 200);
-  if (hit.headers.get('x-cache') !== 'HIT') {
-    throw new Error(`users/me after a fill answered X-Cache: ${hit.headers.get('x-cache')}, expected HIT`);
-  }
-}
-
-async function probe(scenario: Scenario, target: Target, baseUrl: string): Promise<unknown> {
-  const reply = await call(scenario.method, `${baseUrl}${scenario.path}`, scenario.headers, scenario.body);
-  expectStatus(`${scenario.name} @ ${target}`, reply, scenario.expectStatus);
-  for (const [name, value] of Object.entries(scenario.expectHeaders ?? {})) {
-    const actual = reply.headers.get(name);
-    if (actual !== value) throw new Error(`${scenario.name} @ ${target}: expected header ${name}: ${value}, got ${actual}`);
-  }
-  return reply.body;
-}
-
-// Throws on any response that is not the expected status, and on socket errors or timeouts.
-function assertClean(label: string, result: autocannon.Result, status: number): void {
-  const problems = Object.entries(result.statusCodeStats ?? {})
-    .filter(([code, stats]) => Number(code) !== status && (stats.count ?? 0) > 0)
-    .map(([code, stats]) => `${stats.count} x HTTP ${code}`);
-  if (problems.length === 0 && status < 300 && result.non2xx > 0) problems.push(`${result.non2xx} non-2xx`);
-  if (result.errors > 0) problems.push(`${result.errors} errors`);
-  if (result.timeouts > 0) problems.push(`${result.timeouts} timeouts`);
-  if (result.requests.total === 0) problems.push('no responses');
-  if (problems.length > 0) throw new Error(`${label}: ${problems.join(', ')} (every response must be HTTP ${status})`);
-}
-
-async function measure(scenario: Scenario, target: Target, baseUrl: string): Promise<Measurement> {
-  const options: autocannon.Options = {
-    url: `${baseUrl}${scenario.path}`,
-    method: scenario.method,
-    headers: scenario.body === undefined ? scenario.headers : { ...scenario.headers, 'content-type': 'application/json' },
-    body: scenario.body === undefined ? undefined : JSON.stringify(scenario.body),
-    connections,
-  };
-  const label = `${scenario.name} @ ${target}`;
-  assertClean(`${label} (warm-up)`, await autocannon({ ...options, duration: WARMUP_S }), scenario.expectStatus);
-  const result = await autocannon({ ...options, duration: durationS });
-  assertClean(label, result, scenario.expectStatus);
+  const rate = (seconds: number) => ({ ratePerSecond: scenario.ratePerSecond, durationS: seconds });
+  // The warm-up's events are drained (and left out) before the measured run starts.
+  await measureIndexLag(`${scenario.name} (warm-up)`, indexerMetricsUrl, ledger, write('w'), rate(WARMUP_S), CATCH_UP_TIMEOUT_MS, assertAlive);
+  const run = await measureIndexLag(scenario.name, indexerMetricsUrl, ledger, write('m'), rate(durationS), CATCH_UP_TIMEOUT_MS, assertAlive);
+  const lag = summarizeLag(run.lag);
   return {
     scenario: scenario.name,
-    target,
-    reqPerSec: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
+    targetRate: scenario.ratePerSecond,
+    achievedRate: run.succeeded / run.load.elapsedS,
+    writesOk: run.succeeded,
+    indexed: run.lag.count,
+    writeP50Ms: run.load.latencyP50Ms,
+    writeP99Ms: run.load.latencyP99Ms,
+    lagP50S: lag.p50S,
+    lagP99S: lag.p99S,
+    underOneS: lag.underOneS,
+    drainS: run.drainS,
   };
 }
 
@@ -252,10 +173,18 @@ function gitCommit(): string {
   }
 }
 
+function start(name: keyof typeof PORTS, script: string, env: NodeJS.ProcessEnv, workDir: string): ManagedChild {
+  const nodeArgs = profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  const child = spawnNode(name, script, env, workDir, nodeArgs);
+  children.push(child);
+  return child;
+}
+
 async function main(): Promise<void> {
   if (WARMUP_S + durationS > PRINCIPAL_TTL_SECONDS - 20) {
     throw new Error(`BENCH_DURATION_S must stay under ${PRINCIPAL_TTL_SECONDS - 20 - WARMUP_S} s: the cached principal expires after ${PRINCIPAL_TTL_SECONDS} s`);
   }
+  if (profiled.length > 0) mkdirSync(PROFILES_DIR, { recursive: true });
   const workDir = mkdtempSync(join(tmpdir(), 'plans-bench-'));
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   let ok = false;
@@ -269,63 +198,74 @@ async function main(): Promise<void> {
     const keyFile = writeKeyPair(join(workDir, 'keys'));
     const env = appEnv(join(workDir, 'keys'));
 
-    log(`starting core (:${PORTS.core}) and gateway (:${PORTS.gateway}) on database ${BENCH_DB}`);
-    const core = spawnNode('core', join(DIST, 'apps/core/src/main.js'), env, workDir);
-    children.push(core);
-    const gateway = spawnNode('gateway', join(DIST, 'apps/gateway/src/main.js'), env, workDir);
-    children.push(gateway);
-    const floor = spawnNode(
-      'floor',
-      join(DIST, 'bench/floor-server.js'),
-      definedOnly({
-        PATH: process.env.PATH,
-        PORT: String(PORTS.floor),
-        REDIS_URL,
-        JWT_KEY_PEM_FILE: keyFile, // the file the gateway derives its public key from
-        JWT_ISSUER: ISSUER,
-        RATE_LIMIT_USER_PER_HOUR: RATE_LIMIT,
-      }),
-      workDir,
-    );
-    children.push(floor);
+    log(`starting core (:${PORTS.core}), gateway (:${PORTS.gateway}) and indexer (:${PORTS.indexer}) on database ${BENCH_DB}`);
+    const core = start('core', join(DIST, 'apps/core/src/main.js'), env, workDir);
+    const gateway = start('gateway', join(DIST, 'apps/gateway/src/main.js'), env, workDir);
+    const indexer = start('indexer', join(DIST, 'apps/indexer/src/main.js'), env, workDir);
+    const floorEnv = definedOnly({
+      PATH: process.env.PATH,
+      PORT: String(PORTS.floor),
+      REDIS_URL,
+      JWT_KEY_PEM_FILE: keyFile, // the file the gateway derives its public key from
+      JWT_ISSUER: ISSUER,
+      RATE_LIMIT_USER_PER_HOUR: RATE_LIMIT,
+    });
+    const floor = start('floor', join(DIST, 'bench/floor-server.js'), floorEnv, workDir);
     await Promise.all([
       waitForReady(core, `http://127.0.0.1:${PORTS.core}/health/ready`, READY_TIMEOUT_MS),
       waitForReady(gateway, `${gatewayUrl}/health/ready`, READY_TIMEOUT_MS),
+      waitForReady(indexer, `http://127.0.0.1:${PORTS.indexer}/health/ready`, READY_TIMEOUT_MS),
       waitForReady(floor, `${floorUrl}/health/ready`, READY_TIMEOUT_MS),
     ]);
-    log('core, gateway and floor are ready');
+    log('core, gateway, indexer and floor are ready');
 
-    const user = await signUpAndLogIn();
-    await primePrincipalCache(redis, user);
-    log(`signed up ${user.id}; its principal is cached (X-Cache: HIT)`);
+    const runTag = randomUUID().slice(0, 8);
+    const ledger: EventLedger = new Map();
+    const user = await signUpAndLogIn(gatewayUrl);
+    await primePrincipalCache(gatewayUrl, redis, user);
+    const plans = await createPlans(gatewayUrl, user, runTag, ledger);
+    log(`signed up ${user.id}; its principal and plan ${plans.read.id} are cached (X-Cache: HIT)`);
 
+    const all = scenarios(user, plans);
     const rows: Measurement[] = [];
-    for (const scenario of scenarios(user)) {
+    for (const scenario of all.filter((candidate) => selected(candidate.key))) {
       const targets: [Target, string][] = scenario.floor ? [['floor', floorUrl], ['project', gatewayUrl]] : [['project', gatewayUrl]];
-      await primePrincipalCache(redis, user);
-      const bodies = await Promise.all(targets.map(([target, url]) => probe(scenario, target, url)));
-      if (scenario.floor && !isDeepStrictEqual(bodies[0], bodies[1])) {
-        throw new Error(`${scenario.name}: floor and project answer differently:\n${JSON.stringify(bodies[0])}\n${JSON.stringify(bodies[1])}`);
-      }
+      await primePrincipalCache(gatewayUrl, redis, user);
+      const replies = await Promise.all(targets.map(([target, url]) => probe(scenario, target, url)));
+      if (scenario.floor) assertSameAnswer(scenario, replies[0], replies[1]);
+      if (scenario.emits) addEvents(ledger, scenario.emits, targets.length);
       for (const [target, url] of targets) {
-        await primePrincipalCache(redis, user);
-        log(`${scenario.name} @ ${target}: ${WARMUP_S} s warm-up + ${durationS} s, ${connections} connections`);
-        rows.push(await measure(scenario, target, url));
+        await primePrincipalCache(gatewayUrl, redis, user);
+        log(`${scenario.name} @ ${target}: ${WARMUP_S} s warm-up + ${durationS} s, ${scenario.connections ?? connections} connections`);
+        rows.push(await measure(scenario, target, url, { connections, warmUpS: WARMUP_S, durationS }, ledger));
         assertAlive();
       }
     }
 
-    const table = consoleTable(rows);
-    console.log(`\n${table}\n`);
+    const lagRows: LagMeasurement[] = [];
+    for (const scenario of lagScenarios.filter((candidate) => selected(candidate.key))) {
+      await primePrincipalCache(gatewayUrl, redis, user);
+      log(`${scenario.name}: ${WARMUP_S} s warm-up + ${durationS} s paced writes, up to ${LAG_MAX_IN_FLIGHT} in flight`);
+      lagRows.push(await measureLag(scenario, user, runTag, ledger));
+      assertAlive();
+    }
+
+    const results = verdicts(all, rows, lagRows);
+    console.log(`\n${consoleReport(rows, lagRows, results)}\n`);
     const run = {
       date: new Date().toISOString(),
       machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${platform()} ${arch()}`,
       commit: gitCommit(),
-      settings: `${connections} connections, ${WARMUP_S} s warm-up then ${durationS} s measured per target`,
+      settings: `${connections} connections unless the conns column says otherwise, ${WARMUP_S} s warm-up then ${durationS} s measured per target`,
     };
-    prependRun(RESULTS_FILE, markdownSection(run, rows));
-    writeFileSync(LAST_RUN_FILE, `${JSON.stringify({ run, rows }, null, 2)}\n`);
-    log(`results added to ${RESULTS_FILE}`);
+    // Only complete, unprofiled runs are history worth keeping.
+    if (profiled.length > 0 || only.length > 0) {
+      log(`BENCH_ONLY or BENCH_CPU_PROF set: this run is not recorded in ${RESULTS_FILE}`);
+    } else {
+      prependRun(RESULTS_FILE, markdownSection(run, rows, lagRows, results));
+      writeFileSync(LAST_RUN_FILE, `${JSON.stringify({ run, rows, lagRows, targets: results }, null, 2)}\n`);
+      log(`results added to ${RESULTS_FILE}`);
+    }
 
     // LOG_LEVEL=warn: whatever the apps printed is a warning or worse, worth a look.
     for (const child of children) {
@@ -340,6 +280,8 @@ async function main(): Promise<void> {
     // Logs stay on failure for the post-mortem.
     if (ok) rmSync(workDir, { recursive: true, force: true });
     else log(`logs kept in ${workDir}`);
+    // Written by the profiled apps as they exit.
+    if (profiled.length > 0) log(`CPU profiles in ${PROFILES_DIR}; summarize with: node dist/bench/cpu-profile.util.js <file>`);
   }
 }
 
