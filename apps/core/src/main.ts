@@ -1,21 +1,21 @@
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
-import { closeOnSignals, rmqServerOptions, runApp } from '@app/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { closeOnSignals, createFastifyAdapter, PinoLoggerService, registerHttpLogging, rmqServerOptions, runApp } from '@app/common';
 import { QUEUES } from '@app/contracts';
 import { loadCoreConfig } from './config/core.config';
 import { CoreModule } from './core.module';
 
 runApp('core', async () => {
   const config = loadCoreConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(CoreModule.forRoot(config), new FastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(CoreModule.forRoot(config), createFastifyAdapter(), {
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PinoLoggerService));
+  registerHttpLogging(app);
   closeOnSignals(app, config.SHUTDOWN_GRACE_MS + 5000);
   app.connectMicroservice(rmqServerOptions(config.RABBITMQ_URL, QUEUES.coreRpc, config.RMQ_PREFETCH), { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.CORE_PORT, '0.0.0.0');
-  app.get(Logger).log(`core ready: health and metrics on :${config.CORE_PORT}, consuming ${QUEUES.coreRpc}`);
+  app.get(PinoLoggerService).log(`core ready: health and metrics on :${config.CORE_PORT}, consuming ${QUEUES.coreRpc}`);
 });

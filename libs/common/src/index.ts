@@ -22,3 +22,5 @@ export * from './infra/connections.module';
 export * from './http/route-access.decorators';
 export * from './health/readiness.checks';
 export * from './errors/error-envelope';
+export * from './logging/pino-logger.service';
+export * from './http/http-logging';

@@ -66,23 +66,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  // Publishes the whole batch on the one confirm channel, then waits for the broker's confirms: the channel
+  // keeps the order, and only the confirmed prefix is marked published (the rest is retried, in order).
   private async publishInOrder(events: OutboxEntity[]): Promise<number> {
-    let confirmed = 0;
-    for (const event of events) {
-      try {
-        await this.rmq.publish(EXCHANGES.events, event.eventType, Buffer.from(JSON.stringify({ pattern: event.eventType, data: event.payload })), {
+    const confirms = await Promise.allSettled(
+      events.map((event) =>
+        this.rmq.publish(EXCHANGES.events, event.eventType, Buffer.from(JSON.stringify({ pattern: event.eventType, data: event.payload })), {
           messageId: event.eventId,
           contentType: 'application/json',
           timestamp: Math.floor(event.createdAt.getTime() / 1000),
           headers: event.headers,
-        });
-        confirmed += 1;
-      } catch (error) {
-        this.logger.warn(`publish of event ${event.eventId} failed, will retry: ${(error as Error).message}`);
-        break;
-      }
-    }
-    return confirmed;
+        }),
+      ),
+    );
+    const firstFailure = confirms.findIndex((result) => result.status === 'rejected');
+    if (firstFailure === -1) return events.length;
+    const reason = (confirms[firstFailure] as PromiseRejectedResult).reason as Error;
+    this.logger.warn(`publish of event ${events[firstFailure].eventId} failed, will retry from there: ${reason?.message ?? reason}`);
+    return firstFailure;
   }
 
   private async listen(): Promise<void> {

@@ -23,8 +23,8 @@ export class CreatePlanUseCase {
     const id = prepared.document.objectId;
     const stored = await this.dataSource
       .transaction(async (tx) => {
-        const plan = await this.plans.insert(tx, id, { ...prepared.write, version: await this.plans.nextVersion(tx) });
-        await this.plans.replaceObjects(tx, id, prepared.decomposed.objects);
+        const plan = await this.plans.insert(tx, id, prepared.write);
+        await this.plans.replaceObjects(tx, id, prepared.decomposed.objects, true);
         await this.outbox.add(tx, domainEvent('plan', id, PLAN_EVENTS.created, toPlanEvent(plan)));
         return plan;
       })

@@ -8,7 +8,7 @@ import { PlanSchemaValidator } from './plan-schema.validator';
 
 export interface PreparedPlan {
   document: PlanDocument;
-  write: Omit<PlanWrite, 'version'>;
+  write: PlanWrite;
   decomposed: DecomposedPlan;
 }
 

@@ -21,8 +21,7 @@ export class PlanReplacer {
 
   async replace(actor: Actor, id: string, prepared: PreparedPlan, precondition: Precondition): Promise<PlanRecord> {
     const stored = await this.dataSource.transaction(async (tx) => {
-      const version = await this.plans.nextVersion(tx);
-      const plan = await this.plans.replaceIf(tx, id, { ...prepared.write, version }, this.support.condition(actor, precondition));
+      const plan = await this.plans.replaceIf(tx, id, prepared.write, this.support.condition(actor, precondition));
       if (!plan) return null;
       await this.plans.replaceObjects(tx, id, prepared.decomposed.objects);
       await this.outbox.add(tx, domainEvent('plan', id, PLAN_EVENTS.updated, toPlanEvent(plan)));

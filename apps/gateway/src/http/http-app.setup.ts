@@ -1,11 +1,11 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MetricsService, REQUEST_ID_HEADER } from '@app/common';
+import { MetricsService } from '@app/common';
 
 export const API_PREFIX = 'api/v1';
 
-// Everything that sits around the routes: request ids, metrics, the API prefix and the OpenAPI document.
+// Everything that sits around the routes: metrics, patch media types, the API prefix and the OpenAPI document.
 // Errors raised before a route runs (body parsing, 404) reach the global filter through Nest's handler.
 export function setupHttpApp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -17,11 +17,6 @@ export function setupHttpApp(app: NestFastifyApplication): void {
     { parseAs: 'string' },
     fastify.getDefaultJsonParser('error', 'error'),
   );
-  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    request.raw.headers[REQUEST_ID_HEADER] = request.id;
-    reply.header('X-Request-Id', request.id);
-    done();
-  });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);

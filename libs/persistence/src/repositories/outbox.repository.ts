@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { OutboxEntity } from '../entities/outbox.entity';
 
 export interface NewOutboxEvent {
@@ -20,9 +19,15 @@ export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   // Must be called inside the transaction that makes the change, so both commit or neither does.
+  // The row and the relay's wake-up in one round trip; NOTIFY is delivered only if the transaction commits.
   async add(manager: EntityManager, event: NewOutboxEvent): Promise<void> {
-    await manager.getRepository(OutboxEntity).insert({ ...event, createdAt: new Date(), publishedAt: null } as QueryDeepPartialEntity<OutboxEntity>);
-    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_NOTIFY_CHANNEL]);
+    await manager.query(
+      `WITH inserted AS (
+         INSERT INTO outbox (aggregate_type, aggregate_id, event_type, event_id, payload, headers)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
+       SELECT pg_notify($7, '') FROM inserted`,
+      [event.aggregateType, event.aggregateId, event.eventType, event.eventId, event.payload, event.headers, OUTBOX_NOTIFY_CHANNEL],
+    );
   }
 
   // Runs `publish` on the oldest unpublished events while holding the relay lock, and marks the ones it

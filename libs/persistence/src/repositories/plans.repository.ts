@@ -8,7 +8,6 @@ import { UniqueViolationError } from '../unique-violation.error';
 export interface PlanWrite {
   document: Record<string, unknown>;
   etag: string;
-  version: string;
   planType: string;
   org: string;
   searchText: string;
@@ -37,6 +36,9 @@ export interface PlanSearchFilters {
 
 const MAX_INT = 2_147_483_647;
 
+const RETURNING_PLAN = `RETURNING object_id AS "objectId", document, etag, version::text AS version, plan_type AS "planType", org,
+  created_by AS "createdBy", created_at AS "createdAt", updated_by AS "updatedBy", updated_at AS "updatedAt"`;
+
 @Injectable()
 export class PlansRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -50,46 +52,44 @@ export class PlansRepository {
     return this.dataSource.getRepository(PlanEntity).findOne({ where: { objectId: id } });
   }
 
+  // Each write takes the next version from the global sequence in the same statement.
   async insert(manager: EntityManager, id: string, write: PlanWrite): Promise<PlanEntity> {
-    const rows = await manager.query(
+    const rows: PlanEntity[] = await manager.query(
       `INSERT INTO plans (object_id, document, etag, version, plan_type, org, search_vector, created_by, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, to_tsvector('simple', $7), $8, $8)
+       VALUES ($1, $2, $3, nextval('plan_version_seq'), $4, $5, to_tsvector('simple', $6), $7, $7)
        ON CONFLICT (object_id) DO NOTHING
-       RETURNING object_id`,
-      [id, write.document, write.etag, write.version, write.planType, write.org, write.searchText, write.actorId],
+       ${RETURNING_PLAN}`,
+      [id, write.document, write.etag, write.planType, write.org, write.searchText, write.actorId],
     );
     if (rows.length === 0) throw new UniqueViolationError('plans_pkey');
-    return (await manager.getRepository(PlanEntity).findOneByOrFail({ objectId: id }));
+    return rows[0];
   }
 
   // The If-Match check and the write in one statement: no read-then-write window for a lost update.
   async replaceIf(manager: EntityManager, id: string, write: PlanWrite, condition: WriteCondition): Promise<PlanEntity | null> {
     const [rows] = (await manager.query(
-      `UPDATE plans SET document = $2, etag = $3, version = $4, plan_type = $5, org = $6,
-              search_vector = to_tsvector('simple', $7), updated_by = $8, updated_at = now()
-        WHERE object_id = $1 AND ($9::boolean OR etag = ANY($10::text[])) AND ($11::uuid IS NULL OR created_by = $11)
-        RETURNING object_id`,
-      [id, write.document, write.etag, write.version, write.planType, write.org, write.searchText, write.actorId, condition.anyEtag, condition.etags, condition.ownerId ?? null],
-    )) as [Array<{ object_id: string }>, number];
-    if (rows.length === 0) return null;
-    return manager.getRepository(PlanEntity).findOneByOrFail({ objectId: id });
+      `UPDATE plans SET document = $2, etag = $3, version = nextval('plan_version_seq'), plan_type = $4, org = $5,
+              search_vector = to_tsvector('simple', $6), updated_by = $7, updated_at = now()
+        WHERE object_id = $1 AND ($8::boolean OR etag = ANY($9::text[])) AND ($10::uuid IS NULL OR created_by = $10)
+        ${RETURNING_PLAN}`,
+      [id, write.document, write.etag, write.planType, write.org, write.searchText, write.actorId, condition.anyEtag, condition.etags, condition.ownerId ?? null],
+    )) as [PlanEntity[], number];
+    return rows[0] ?? null;
   }
 
   async deleteIf(manager: EntityManager, id: string, condition: WriteCondition): Promise<PlanEntity | null> {
     const [rows] = (await manager.query(
       `DELETE FROM plans WHERE object_id = $1 AND ($2::boolean OR etag = ANY($3::text[])) AND ($4::uuid IS NULL OR created_by = $4)
-        RETURNING object_id, document, etag, version, plan_type AS "planType", org, created_by AS "createdBy",
-                  created_at AS "createdAt", updated_by AS "updatedBy", updated_at AS "updatedAt"`,
+        ${RETURNING_PLAN}`,
       [id, condition.anyEtag, condition.etags, condition.ownerId ?? null],
-    )) as [Array<PlanEntity & { object_id: string }>, number];
-    if (rows.length === 0) return null;
-    const { object_id: objectId, ...rest } = rows[0];
-    return { ...rest, objectId, version: String(rest.version), createdAt: new Date(rest.createdAt), updatedAt: new Date(rest.updatedAt) };
+    )) as [PlanEntity[], number];
+    return rows[0] ?? null;
   }
 
   // Replaces the decomposed objects of a plan with the given set (same transaction as the document).
-  async replaceObjects(manager: EntityManager, planId: string, objects: PlanObjectRow[]): Promise<void> {
-    await manager.query(`DELETE FROM plan_objects WHERE plan_id = $1`, [planId]);
+  // `fresh` skips the delete for a plan that was just inserted.
+  async replaceObjects(manager: EntityManager, planId: string, objects: PlanObjectRow[], fresh = false): Promise<void> {
+    if (!fresh) await manager.query(`DELETE FROM plan_objects WHERE plan_id = $1`, [planId]);
     if (objects.length === 0) return;
     await manager.getRepository(PlanObjectEntity).insert(objects.map((object) => ({ ...object, planId })) as QueryDeepPartialEntity<PlanObjectEntity>[]);
   }

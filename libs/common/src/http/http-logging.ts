@@ -1,0 +1,38 @@
+import { INestApplication } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { PinoLoggerService } from '../logging/pino-logger.service';
+import { REQUEST_ID_HEADER, runWithRequestContext, saneRequestId } from '../logging/request-context';
+
+const QUIET_ROUTES = /^\/(health|metrics)/;
+
+// Fastify for every app: the request id is the client's when sane, else a new UUID.
+export function createFastifyAdapter(options: { bodyLimit?: number; trustProxy?: boolean } = {}): FastifyAdapter {
+  return new FastifyAdapter({
+    ...options,
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => saneRequestId(request.headers[REQUEST_ID_HEADER]),
+    return503OnClosing: true,
+  });
+}
+
+// Runs the rest of each request inside its request-id context (so every log line carries it), echoes the id
+// in X-Request-Id, and writes one access line per request at info level.
+export function registerHttpLogging(app: INestApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const logger = app.get(PinoLoggerService).pino;
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    reply.header('X-Request-Id', request.id);
+    runWithRequestContext({ requestId: request.id }, done);
+  });
+  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (logger.isLevelEnabled('info') && !QUIET_ROUTES.test(request.url)) {
+      logger.info(
+        { request_id: request.id, req: { method: request.method, url: request.url }, res: { status: reply.statusCode }, response_time_ms: Math.round(reply.elapsedTime) },
+        'request completed',
+      );
+    }
+    done();
+  });
+}
