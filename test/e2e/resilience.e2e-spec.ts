@@ -1,6 +1,7 @@
 import { ApiClient, expectErrorEnvelope, loginAdmin, signupAndLogin, uniqueEmail } from '../support/api-client';
 import { AppProcess, startApp } from '../support/app-process';
 import { eventually } from '../support/eventually';
+import { makePlan } from '../support/plans';
 import { ThrowawayRedis } from '../support/redis-server';
 
 const RPC_TIMEOUT_MS = 1500;
@@ -67,12 +68,21 @@ describe('Redis outage (e2e)', () => {
   it('should keep serving with X-Cache BYPASS and report not ready, then recover after a flush', async () => {
     const user = await signupAndLogin(api);
     expect((await api.get('/api/v1/users/me', { token: user.accessToken })).headers.get('x-cache')).toBe('HIT');
+    const plan = makePlan();
+    const created = await api.post('/api/v1/plans', plan, { token: user.accessToken });
+    expect(created.status).toBe(201);
 
     await redis.stop();
     const bypass = await api.get('/api/v1/users/me', { token: user.accessToken });
     expect(bypass.status).toBe(200);
     expect(bypass.headers.get('x-cache')).toBe('BYPASS');
     expect(bypass.body.id).toBe(user.id);
+    const planRead = await api.get(`/api/v1/plans/${plan.objectId}`, { token: user.accessToken });
+    expect({ status: planRead.status, cache: planRead.headers.get('x-cache'), etag: planRead.headers.get('etag') }).toEqual({
+      status: 200,
+      cache: 'BYPASS',
+      etag: created.headers.get('etag'),
+    });
     const ready = await new ApiClient(gateway.url).get('/health/ready');
     const error = expectErrorEnvelope(ready, 503, 'SERVICE_UNAVAILABLE');
     expect(error.details.checks).toEqual({ redis: 'down', rabbitmq: 'up' });
