@@ -1,5 +1,7 @@
 import { Client } from 'pg';
+import { ApiClient, uniqueEmail } from '../support/api-client';
 import { AppProcess, startApp } from '../support/app-process';
+import { eventually } from '../support/eventually';
 import { PG_HOST } from '../support/test-env';
 
 async function exitLine(app: AppProcess): Promise<{ code: number | null; fatal: string }> {
@@ -60,5 +62,29 @@ describe('start-up and shutdown (e2e)', () => {
     const indexer = await startApp('indexer', 3384);
     expect(await indexer.stop('SIGTERM')).toBe(0);
     expect(indexer.logs().some((entry) => String(entry.message).includes('shutting down'))).toBe(true);
+  });
+});
+
+describe('graceful shutdown with work in flight (e2e)', () => {
+  it('should finish the RPCs it already took when SIGTERM arrives, answer them, then exit 0', async () => {
+    const core = await startApp('core', 3386);
+    const gateway = await startApp('gateway', 3385);
+    try {
+      const api = new ApiClient(gateway.url);
+      // Each signup hashes a password (tens of ms on the libuv pool), so a burst keeps core busy for a while.
+      const emails = Array.from({ length: 12 }, () => uniqueEmail('drain'));
+      const pending = emails.map((email) => api.post('/api/v1/auth/signup', { name: 'Drained', email, password: 'long-enough' }));
+      await eventually(() => expect(core.logs().some((entry) => String(entry.message).startsWith('auth.signup handled'))).toBe(true), 10_000, 5);
+      const exit = core.stop('SIGTERM');
+      const responses = await Promise.all(pending);
+      expect(await exit).toBe(0);
+      const handled = core.logs().filter((entry) => String(entry.message).startsWith('auth.signup handled')).length;
+      // Every request core took before the signal was answered; none was cut off mid-way.
+      expect(responses.filter((r) => r.status === 201)).toHaveLength(handled);
+      expect(responses.every((r) => r.status === 201 || r.status === 504)).toBe(true);
+      expect(core.logs().some((entry) => String(entry.message).includes('draining'))).toBe(true);
+    } finally {
+      await Promise.all([gateway.stop(), core.stop()]);
+    }
   });
 });

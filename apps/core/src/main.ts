@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { closeOnSignals, createFastifyAdapter, PinoLoggerService, registerHttpLogging, rmqServerOptions, runApp } from '@app/common';
+import { closeOnSignals, createFastifyAdapter, PinoLoggerService, registerHttpLogging, rmqServerOptions, runApp, GracefulShutdown, waitForRepliesFlushed } from '@app/common';
 import { QUEUES } from '@app/contracts';
 import { loadCoreConfig } from './config/core.config';
 import { CoreModule } from './core.module';
@@ -14,7 +14,8 @@ runApp('core', async () => {
   app.useLogger(app.get(PinoLoggerService));
   registerHttpLogging(app);
   closeOnSignals(app, config.SHUTDOWN_GRACE_MS + 5000);
-  app.connectMicroservice(rmqServerOptions(config.RABBITMQ_URL, QUEUES.coreRpc, config.RMQ_PREFETCH), { inheritAppConfig: true });
+  const microservice = app.connectMicroservice(rmqServerOptions(config.RABBITMQ_URL, QUEUES.coreRpc, config.RMQ_PREFETCH), { inheritAppConfig: true });
+  app.get(GracefulShutdown).afterDrain(() => waitForRepliesFlushed(microservice));
   await app.startAllMicroservices();
   await app.listen(config.CORE_PORT, '0.0.0.0');
   app.get(PinoLoggerService).log(`core ready: health and metrics on :${config.CORE_PORT}, consuming ${QUEUES.coreRpc}`);

@@ -24,3 +24,4 @@ export * from './health/readiness.checks';
 export * from './errors/error-envelope';
 export * from './logging/pino-logger.service';
 export * from './http/http-logging';
+export * from './rmq/rmq-replies.flush';

@@ -8,6 +8,7 @@ export const SHUTDOWN_GRACE_MS = Symbol('SHUTDOWN_GRACE_MS');
 @Injectable()
 export class GracefulShutdown implements BeforeApplicationShutdown {
   private readonly logger = new Logger(GracefulShutdown.name);
+  private readonly afterDrainSteps: Array<() => Promise<void>> = [];
 
   constructor(
     private readonly inFlight: InFlightTracker,
@@ -18,5 +19,11 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
     this.logger.log(`shutting down (${signal ?? 'close'}): draining ${this.inFlight.count} message(s) in flight`);
     const finished = await this.inFlight.drain(this.graceMs);
     if (!finished) this.logger.warn(`grace period over with ${this.inFlight.count} message(s) unfinished; they will be redelivered`);
+    for (const step of this.afterDrainSteps) await step();
+  }
+
+  // Work that must happen after the drain and before Nest closes the transports (flushing replies).
+  afterDrain(step: () => Promise<void>): void {
+    this.afterDrainSteps.push(step);
   }
 }

@@ -34,6 +34,9 @@ export class RmqAckInterceptor implements NestInterceptor {
     const channel = rmq.getChannelRef() as Channel;
     const isRpc = Boolean(message.properties.replyTo);
 
+    // On shutdown the consumer is cancelled; anything delivered meanwhile goes back for another replica.
+    const consumerTag = message.fields.consumerTag;
+    if (consumerTag) this.inFlight.onDrain(consumerTag, () => channel.cancel(consumerTag));
     if (this.inFlight.draining) {
       channel.nack(message, false, true);
       return EMPTY;
