@@ -1,7 +1,7 @@
 import concurrently from 'concurrently';
 import { Socket } from 'node:net';
 import { Client } from 'pg';
-import { baseEnvSchema, parseEnv, port, redactUrl, runApp } from '@app/common';
+import { baseEnvSchema, DependencyUnavailableError, parseEnv, port, runApp } from '@app/common';
 
 // `npm start`: checks the three services answer, makes sure the database exists, then runs every app in one
 // terminal with prefixed logs and prints the gateway URL once all of them report ready.
@@ -20,7 +20,7 @@ function reachable(url: string, name: string, defaultPort: number): Promise<void
     const socket = new Socket();
     const fail = (reason: string) => {
       socket.destroy();
-      reject(new Error(`${name} is unreachable at ${redactUrl(url)} (${reason}). Start it, or point the variable at a running one.`));
+      reject(new DependencyUnavailableError(name, url, new Error(`${reason}; start it, or point the variable at a running one`)));
     };
     socket.setTimeout(2000, () => fail('timed out'));
     socket.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
@@ -59,7 +59,7 @@ async function waitReady(port: number, deadline: number): Promise<void> {
   throw new Error(`the app on port ${port} did not become ready within ${READY_DEADLINE_MS / 1000}s`);
 }
 
-runApp('start', async () => {
+runApp('platform', async () => {
   const env = parseEnv(
     baseEnvSchema.extend({
       PORT: port(3000),
