@@ -11,6 +11,7 @@ runApp('gateway', async () => {
   const adapter = createFastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bufferLogs: true,
+    abortOnError: false,
     // JSON only: without Nest's form parser, any other body type is refused by Fastify with 415.
     bodyParser: false,
   });

@@ -25,3 +25,4 @@ export * from './errors/error-envelope';
 export * from './logging/pino-logger.service';
 export * from './http/http-logging';
 export * from './rmq/rmq-replies.flush';
+export * from './lifecycle/bootstrap';
