@@ -127,12 +127,13 @@ export function verdicts(all: Scenario[], rows: Measurement[], lagRows: LagMeasu
   }
   for (const row of lagRows) {
     const limit = lagScenarios.find((scenario) => scenario.name === row.scenario)!.maxP99S;
-    const reached = row.achievedRate >= row.targetRate * 0.95 ? 'rate reached' : `target rate ${row.targetRate}/s NOT reached`;
+    // The target is the lag at the named rate: a run that could not drive that rate has not met it.
+    const rateReached = row.achievedRate >= row.targetRate * 0.95;
     result.push({
       scenario: row.scenario,
-      criterion: `index lag p99 within the ${limit} s bucket at the achieved rate`,
-      actual: `p99 ${formatSeconds(row.lagP99S)} at ${row.achievedRate.toFixed(0)} writes/s, ${reached}`,
-      pass: row.lagP99S <= limit && row.indexed >= row.writesOk,
+      criterion: `index lag p99 within the ${limit} s bucket at ${row.targetRate} writes/s`,
+      actual: `p99 ${formatSeconds(row.lagP99S)} at ${row.achievedRate.toFixed(0)} writes/s, ${rateReached ? 'rate reached' : `target rate ${row.targetRate}/s NOT reached`}`,
+      pass: rateReached && row.lagP99S <= limit && row.indexed >= row.writesOk,
     });
   }
   return result;
