@@ -13,6 +13,8 @@ export async function waitForRepliesFlushed(microservice: INestMicroservice, tim
   const channel = (microservice as unknown as { serverInstance?: { channel?: ReplyChannel } }).serverInstance?.channel;
   const pending = () => (channel?.queueLength?.() ?? 0) + (channel?._unconfirmedMessages?.length ?? 0);
   const deadline = Date.now() + timeoutMs;
+  // Nest publishes a reply on process.nextTick after the handler's stream completes: let those run first.
+  await new Promise((resolve) => setImmediate(resolve));
   while (pending() > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
