@@ -17,10 +17,6 @@ const CONFLICT_ERRORS = new Set([
   'OPERATION_VALUE_OUT_OF_BOUNDS',
 ]);
 
-function matches(precondition: Precondition, etag: string): boolean {
-  return precondition.any || precondition.tags.includes(etag);
-}
-
 // PATCH: the patch is applied to the current document, the result validated before anything is stored, and
 // stored with a conditional UPDATE on the ETag the patch was applied to, so a concurrent write gives 412.
 @Injectable()
@@ -33,9 +29,7 @@ export class PatchPlanUseCase {
 
   async execute(actor: Actor, id: string, kind: PatchKind, patch: unknown, precondition: Precondition): Promise<PlanRecord> {
     const current = await this.plans.findById(id);
-    if (!current) throw new DomainError('NOT_FOUND', 'Plan not found');
-    if (actor.role !== 'admin' && current.createdBy !== actor.id) throw new DomainError('FORBIDDEN', 'Only the plan creator or an admin may change it');
-    if (!matches(precondition, current.etag)) throw new DomainError('PRECONDITION_FAILED', 'If-Match does not match the current ETag');
+    this.support.assertWritable(current, actor, precondition);
 
     const document = current.document as PlanDocument;
     const patched = kind === 'merge' ? mergePatch(document, patch) : applyJsonPatch(document, patch);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
 import { Actor, PlanDocument, Precondition } from '@app/contracts';
-import { PlansRepository, PlanWrite, WriteCondition } from '@app/persistence';
+import { PlanEntity, PlansRepository, PlanWrite, WriteCondition } from '@app/persistence';
 import { canonicalJson, strongEtag } from './canonical-json.util';
 import { decomposePlan, DecomposedPlan } from './plan-decomposer';
 import { PlanSchemaValidator } from './plan-schema.validator';
@@ -52,11 +52,18 @@ export class PlanWriteSupport {
     };
   }
 
-  // A conditional write touched no row: say why, in the contract's order (404 beats 403 beats 412).
-  async explainMiss(id: string, actor: Actor): Promise<never> {
-    const current = await this.plans.findById(id);
+  // May `actor` write `current` under `precondition`? Checked in the contract's order: 404, then 403, then 412.
+  assertWritable(current: PlanEntity | null, actor: Actor, precondition?: Precondition): asserts current is PlanEntity {
     if (!current) throw new DomainError('NOT_FOUND', 'Plan not found');
     if (actor.role !== 'admin' && current.createdBy !== actor.id) throw new DomainError('FORBIDDEN', 'Only the plan creator or an admin may change it');
+    if (precondition && !precondition.any && !precondition.tags.includes(current.etag)) {
+      throw new DomainError('PRECONDITION_FAILED', 'If-Match does not match the current ETag');
+    }
+  }
+
+  // A conditional write touched no row: say why. Past 404 and 403, only the precondition can have failed.
+  async explainMiss(id: string, actor: Actor): Promise<never> {
+    this.assertWritable(await this.plans.findById(id), actor);
     throw new DomainError('PRECONDITION_FAILED', 'If-Match does not match the current ETag');
   }
 }

@@ -71,5 +71,3 @@ export interface TokenPair {
   token_type: 'bearer';
   expires_in: number;
 }
-
-export const REFRESH_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;

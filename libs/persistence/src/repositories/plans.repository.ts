@@ -94,10 +94,6 @@ export class PlansRepository {
     await manager.getRepository(PlanObjectEntity).insert(objects.map((object) => ({ ...object, planId })) as QueryDeepPartialEntity<PlanObjectEntity>[]);
   }
 
-  async countObjects(planId: string): Promise<number> {
-    return this.dataSource.getRepository(PlanObjectEntity).count({ where: { planId } });
-  }
-
   async list(page: number, pageSize: number, sortBy: 'created_at' | 'updated_at', order: 'asc' | 'desc') {
     const direction = order === 'asc' ? 'ASC' : 'DESC';
     const column = sortBy === 'updated_at' ? 'updatedAt' : 'createdAt';

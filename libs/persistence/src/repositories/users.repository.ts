@@ -66,8 +66,4 @@ export class UsersRepository {
   async save(manager: EntityManager, user: UserEntity): Promise<void> {
     await this.repo(manager).save(user).catch(rethrowUniqueViolation);
   }
-
-  async existsLiveAdmin(): Promise<boolean> {
-    return this.repo().exists({ where: { role: 'admin', deletedAt: IsNull() } });
-  }
 }
