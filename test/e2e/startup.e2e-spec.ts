@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { ApiClient, uniqueEmail } from '../support/api-client';
 import { AppProcess, startApp } from '../support/app-process';
 import { eventually } from '../support/eventually';
-import { PG_HOST } from '../support/test-env';
+import { PG_HOST, TEST_DB } from '../support/test-env';
 
 async function exitLine(app: AppProcess): Promise<{ code: number | null; fatal: string }> {
   const code = await app.exited;
@@ -34,7 +34,7 @@ describe('start-up and shutdown (e2e)', () => {
   });
 
   it('should run migrations exactly once when two core replicas start together on an empty database', async () => {
-    const database = 'plans_platform_test_migrations';
+    const database = `${TEST_DB}_migrations`;
     const admin = new Client({ connectionString: `postgres://postgres@${PG_HOST}:5432/postgres` });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually } from './eventually';
-import { TEST_ENV } from './test-env';
+import { TEST_ENV, TEST_PORT_OFFSET } from './test-env';
 
 export type AppName = 'gateway' | 'core' | 'indexer' | 'scheduler' | 'provider-sim';
 const PORT_VARIABLE: Record<AppName, string> = {
@@ -17,16 +17,18 @@ const ROOT = join(__dirname, '..', '..');
 export class AppProcess {
   readonly lines: string[] = [];
   readonly exited: Promise<number | null>;
+  readonly port: number;
   private readonly child: ChildProcess;
 
   constructor(
     readonly name: AppName,
-    readonly port: number,
+    port: number,
     env: Record<string, string> = {},
   ) {
+    this.port = port + TEST_PORT_OFFSET;
     this.child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...TEST_ENV, [PORT_VARIABLE[name]]: String(port), ...env },
+      env: { PATH: process.env.PATH ?? '', ...TEST_ENV, [PORT_VARIABLE[name]]: String(this.port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer) => this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));

@@ -18,7 +18,7 @@ export async function startPlatform(
   for (const name of names) apps[name] = await startApp(name, basePort + offsets[name], env[name]);
   return {
     apps,
-    api: new ApiClient(`http://127.0.0.1:${basePort}`),
+    api: new ApiClient(apps.gateway?.url ?? `http://127.0.0.1:${basePort}`),
     stop: async () => {
       await Promise.all(Object.values(apps).map((app) => app!.stop()));
     },

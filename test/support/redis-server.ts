@@ -1,12 +1,17 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import Redis from 'ioredis';
 import { eventually } from './eventually';
+import { TEST_PORT_OFFSET } from './test-env';
 
 // A throwaway redis-server of our own, so a test can take Redis down without touching anyone else's.
 export class ThrowawayRedis {
   private child?: ChildProcess;
 
-  constructor(readonly port: number) {}
+  readonly port: number;
+
+  constructor(port: number) {
+    this.port = port + TEST_PORT_OFFSET;
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;

@@ -2,9 +2,15 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
 // Tests never touch the development stack: their own database, RabbitMQ vhost and Redis database.
-export const TEST_DB = 'plans_platform_test';
-export const TEST_VHOST = 'plans_test';
-export const TEST_REDIS_DB = 9;
+// TEST_SLOT (0-5) lets several checkouts run the tiers at once on one machine: each slot has its own
+// database, vhost, Redis database and port range.
+export const TEST_SLOT = Number(process.env.TEST_SLOT ?? 0);
+const SUFFIX = TEST_SLOT ? `_${TEST_SLOT}` : '';
+export const TEST_DB = `plans_platform_test${SUFFIX}`;
+export const TEST_VHOST = `plans_test${SUFFIX}`;
+export const TEST_REDIS_DB = 9 + TEST_SLOT;
+// Added to every port a test asks for.
+export const TEST_PORT_OFFSET = TEST_SLOT * 1000;
 export const PG_HOST = process.env.TEST_PG_HOST ?? '127.0.0.1';
 
 export const TEST_ENV = {
@@ -12,7 +18,7 @@ export const TEST_ENV = {
   DATABASE_URL: `postgres://postgres@${PG_HOST}:5432/${TEST_DB}`,
   REDIS_URL: `redis://127.0.0.1:6379/${TEST_REDIS_DB}`,
   RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:5672/${TEST_VHOST}`,
-  JWT_KEYS_DIR: join(tmpdir(), 'plans-platform-test-keys'),
+  JWT_KEYS_DIR: join(tmpdir(), `plans-platform-test-keys${SUFFIX}`),
   ADMIN_EMAIL: 'admin@test.local',
   ADMIN_PASSWORD: 'admin-password-1',
   RATE_LIMIT_ANON_PER_HOUR: '1000000',
