@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { ApiClient, uniqueEmail } from '../support/api-client';
 import { AppProcess, startApp } from '../support/app-process';
 import { eventually } from '../support/eventually';
-import { PG_HOST, TEST_DB } from '../support/test-env';
+import { PG_HOST, TEST_DB, TEST_ENV } from '../support/test-env';
 
 async function exitLine(app: AppProcess): Promise<{ code: number | null; fatal: string }> {
   const code = await app.exited;
@@ -62,6 +62,51 @@ describe('start-up and shutdown (e2e)', () => {
     const indexer = await startApp('indexer', 3384);
     expect(await indexer.stop('SIGTERM')).toBe(0);
     expect(indexer.logs().some((entry) => String(entry.message).includes('shutting down'))).toBe(true);
+  });
+});
+
+describe('start-up order (e2e)', () => {
+  // Requests are already waiting on core.rpc when core starts on an empty database: none may be taken before the
+  // migrations and the bootstrap admin are done. Each answer is correct, or a 504 for one that expired waiting.
+  it('should answer requests queued while core starts on an empty database correctly or with 503/504, never 500', async () => {
+    const database = `${TEST_DB}_startup_order`;
+    const admin = new Client({ connectionString: `postgres://postgres@${PG_HOST}:5432/postgres` });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${database}`);
+    const gateway = await startApp('gateway', 3387);
+    let core: AppProcess | undefined;
+    try {
+      const api = new ApiClient(gateway.url);
+      const answers: Array<{ status: number; beforeReady: boolean; text: string }> = [];
+      let ready = false;
+      let stopAt = Number.POSITIVE_INFINITY;
+      const login = () => api.post('/api/v1/auth/token', { username: TEST_ENV.ADMIN_EMAIL, password: TEST_ENV.ADMIN_PASSWORD });
+      const load = (async () => {
+        const inFlight: Array<Promise<void>> = [];
+        while (Date.now() < stopAt) {
+          const beforeReady = !ready;
+          inFlight.push(login().then((r) => void answers.push({ status: r.status, beforeReady, text: r.text })));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await Promise.all(inFlight);
+      })();
+      core = new AppProcess('core', 3388, { DATABASE_URL: `postgres://postgres@${PG_HOST}:5432/${database}` });
+      await core.ready();
+      ready = true;
+      stopAt = Date.now() + 500;
+      await load;
+
+      const unexpected = answers.filter((a) => ![200, 503, 504].includes(a.status));
+      expect(unexpected).toEqual([]);
+      // The window was really exercised: requests sent before core was ready were answered by it.
+      expect(answers.filter((a) => a.beforeReady && a.status === 200).length).toBeGreaterThan(0);
+      expect(answers.filter((a) => !a.beforeReady && a.status === 200).length).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([gateway.stop(), core?.stop()]);
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });
 

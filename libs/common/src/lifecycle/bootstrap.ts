@@ -33,6 +33,9 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<NestF
     const { rabbitmqUrl, queue, prefetch } = options.consumer;
     const microservice = app.connectMicroservice(rmqServerOptions(rabbitmqUrl, queue, prefetch), { inheritAppConfig: true });
     app.get(GracefulShutdown).afterDrain(() => waitForRepliesFlushed(microservice));
+    // Start-up work first (migrations, bootstrap data, connections in onModuleInit hooks), then the first message:
+    // a hybrid app otherwise starts its consumers before init and answers from a half-made schema.
+    await app.init();
     await app.startAllMicroservices();
   }
   await app.listen(options.port, '0.0.0.0');
