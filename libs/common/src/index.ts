@@ -12,6 +12,7 @@ export * from './metrics/metrics.service';
 export * from './metrics/metrics.module';
 export * from './redis/redis.factory';
 export * from './security/jwt-keys.util';
+export * from './security/json-safety.util';
 export * from './cache/principal-cache';
 export * from './lifecycle/startup';
 export * from './errors/rpc-domain.filter';

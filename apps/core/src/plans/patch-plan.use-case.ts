@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { applyPatch, JsonPatchError, Operation, validate } from 'fast-json-patch';
-import { DomainError } from '@app/common';
+import { assertSafeJson, DomainError } from '@app/common';
 import { Actor, PatchKind, PlanDocument, PlanRecord, Precondition } from '@app/contracts';
 import { PlansRepository } from '@app/persistence';
 import { mergePatch } from './merge-patch.util';
@@ -28,6 +28,7 @@ export class PatchPlanUseCase {
   ) {}
 
   async execute(actor: Actor, id: string, kind: PatchKind, patch: unknown, precondition: Precondition): Promise<PlanRecord> {
+    assertSafeJson(patch, 'The patch', { jsonPatch: kind === 'json-patch' });
     const current = await this.plans.findById(id);
     this.support.assertWritable(current, actor, precondition);
 
@@ -48,11 +49,11 @@ export class PatchPlanUseCase {
 // RFC 6902, atomic: the operations run on a copy, and any failing one leaves the stored plan untouched.
 function applyJsonPatch(document: PlanDocument, patch: unknown): unknown {
   if (!Array.isArray(patch)) throw new DomainError('MALFORMED_PATCH', 'A JSON Patch must be an array of operations');
-  const invalid = validate(patch as Operation[], document);
-  if (invalid && !CONFLICT_ERRORS.has(invalid.name)) {
-    throw new DomainError('MALFORMED_PATCH', `Operation ${invalid.index ?? '?'} is malformed: ${invalid.name}`, { operation: invalid.index });
-  }
   try {
+    const invalid = validate(patch as Operation[], document);
+    if (invalid && !CONFLICT_ERRORS.has(invalid.name)) {
+      throw new DomainError('MALFORMED_PATCH', `Operation ${invalid.index ?? '?'} is malformed: ${invalid.name}`, { operation: invalid.index });
+    }
     return applyPatch(structuredClone(document), patch as Operation[], true, true).newDocument;
   } catch (error) {
     if (error instanceof JsonPatchError) {
@@ -61,6 +62,8 @@ function applyJsonPatch(document: PlanDocument, patch: unknown): unknown {
       }
       throw new DomainError('MALFORMED_PATCH', `Operation ${error.index ?? '?'} is malformed: ${error.name}`, { operation: error.index });
     }
+    // The library's own guards (a path into __proto__ or constructor) throw plain TypeErrors: still the client's patch.
+    if (error instanceof TypeError) throw new DomainError('MALFORMED_PATCH', `The patch is malformed: ${error.message}`);
     throw error;
   }
 }

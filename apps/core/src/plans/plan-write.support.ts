@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@app/common';
+import { assertSafeJson, DomainError } from '@app/common';
 import { Actor, PlanDocument, Precondition } from '@app/contracts';
 import { PlanEntity, PlansRepository, PlanWrite, WriteCondition } from '@app/persistence';
 import { canonicalJson, strongEtag } from './canonical-json.util';
@@ -23,6 +23,8 @@ export class PlanWriteSupport {
 
   // 400 (or the given code, 422 for patches) with every violation and its JSON Pointer.
   prepare(document: unknown, actor: Actor, failure: 'VALIDATION_ERROR' | 'UNPROCESSABLE_PATCH' = 'VALIDATION_ERROR'): PreparedPlan {
+    // Before anything recurses over it: bounded depth and size, storable strings, no prototype keys.
+    assertSafeJson(document, 'The plan');
     const violations = this.validator.violations(document);
     if (violations.length > 0) {
       const message = failure === 'VALIDATION_ERROR' ? 'The plan does not match the schema' : 'The patched plan would not match the schema';

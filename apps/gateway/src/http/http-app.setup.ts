@@ -2,21 +2,18 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MetricsService } from '@app/common';
+import { registerInputSafety } from './input-safety';
 
 export const API_PREFIX = 'api/v1';
 
-// Everything that sits around the routes: metrics, patch media types, the API prefix and the OpenAPI document.
+// Everything that sits around the routes: input safety (body types and parsing, parameters), metrics, the API
+// prefix and the OpenAPI document.
 // Errors raised before a route runs (body parsing, 404) reach the global filter through Nest's handler.
 export function setupHttpApp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
 
-  // Patch documents are JSON too; everything else that is not application/json stays a 415.
-  fastify.addContentTypeParser(
-    ['application/merge-patch+json', 'application/json-patch+json'],
-    { parseAs: 'string' },
-    fastify.getDefaultJsonParser('error', 'error'),
-  );
+  registerInputSafety(app);
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);

@@ -27,7 +27,20 @@ export class RpcDomainExceptionFilter implements ExceptionFilter {
 
   private toPayload(exception: unknown): ErrorPayload {
     if (exception instanceof DomainError) return exception.toPayload();
+    if (isDataException(exception)) {
+      // The client's data, refused by Postgres (out of range, invalid text, bad encoding): a 400, not a 500.
+      // The detail (SQLSTATE, column, value) stays in the log; the reply names only the class of problem.
+      this.logger.warn({ request_id: currentRequestId(), err: exception }, 'client data refused by the database');
+      return { code: 'VALIDATION_ERROR', message: 'A value in the request is out of range or cannot be stored' };
+    }
     this.logger.error({ request_id: currentRequestId(), err: exception }, 'unhandled error in message handler');
     return { code: 'INTERNAL_ERROR', message: 'Internal error' };
   }
+}
+
+// SQLSTATE class 22 (data exception: numeric_value_out_of_range, invalid_text_representation,
+// untranslatable_character, ...), on a pg DatabaseError or a TypeORM QueryFailedError that copies its fields.
+export function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code ?? (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }

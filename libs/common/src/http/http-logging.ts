@@ -2,18 +2,35 @@ import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { errorEnvelope } from '../errors/error-envelope';
 import { PinoLoggerService } from '../logging/pino-logger.service';
 import { REQUEST_ID_HEADER, runWithRequestContext, saneRequestId } from '../logging/request-context';
 
 const QUIET_ROUTES = /^\/(health|metrics)/;
 
-// Fastify for every app: the request id is the client's when sane, else a new UUID.
+// Longest path parameter the router accepts (Fastify's default of 100 is shorter than a 128-character plan id).
+export const MAX_PATH_PARAMETER_LENGTH = 512;
+
+// Fastify for every app: the request id is the client's when sane, else a new UUID. URLs the router refuses
+// before any hook runs (bad percent-encoding, an over-long parameter) get the contract's envelope too.
 export function createFastifyAdapter(options: { bodyLimit?: number; trustProxy?: boolean } = {}): FastifyAdapter {
   return new FastifyAdapter({
     ...options,
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => saneRequestId(request.headers[REQUEST_ID_HEADER]),
     return503OnClosing: true,
+    maxParamLength: MAX_PATH_PARAMETER_LENGTH,
+    frameworkErrors: (error: { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
+      const message =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? `A path parameter is longer than ${MAX_PATH_PARAMETER_LENGTH} characters`
+          : 'The URL is not validly percent-encoded';
+      void reply
+        .status(400)
+        .header(REQUEST_ID_HEADER, request.id)
+        .header('Content-Type', 'application/json; charset=utf-8')
+        .send(errorEnvelope({ code: 'VALIDATION_ERROR', message }, request.id));
+    },
   });
 }
 

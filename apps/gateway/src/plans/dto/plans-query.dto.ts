@@ -1,8 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { PLAN_SORT_FIELDS, PlanSortBy } from '@app/contracts';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PLAN_INTEGER_MAXIMUM, PLAN_SORT_FIELDS, PlanSortBy } from '@app/contracts';
 import { PaginationQueryDto } from '../../http/pagination.dto';
 
 export class ListPlansQueryDto extends PaginationQueryDto {
@@ -12,8 +12,16 @@ export class ListPlansQueryDto extends PaginationQueryDto {
   sort_by: PlanSortBy = 'created_at';
 }
 
-// An optional non-negative integer query parameter ("10" -> 10; "1.5", "-1", "x" -> 400).
-const OptionalAmount = () => applyDecorators(ApiPropertyOptional({ minimum: 0, type: 'integer' }), IsOptional(), Type(() => Number), IsInt(), Min(0));
+// An optional non-negative integer query parameter within the stored range ("10" -> 10; "1.5", "-1", "x", "1e10" -> 400).
+const OptionalAmount = () =>
+  applyDecorators(
+    ApiPropertyOptional({ minimum: 0, maximum: PLAN_INTEGER_MAXIMUM, type: 'integer' }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(0),
+    Max(PLAN_INTEGER_MAXIMUM),
+  );
 
 export class SearchPlansQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ description: 'full text over service names, planType and _org' })
