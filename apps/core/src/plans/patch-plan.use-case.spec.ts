@@ -262,4 +262,48 @@ describe('PatchPlanUseCase regressions', () => {
     await expect(patch('json-patch', body)).rejects.toMatchObject({ code: 'PATCH_CONFLICT' });
     expect(replacer.replace).not.toHaveBeenCalled();
   });
+
+  describe('hostile patches (defence in depth behind the gateway)', () => {
+    it.each(['/__proto__/polluted', '/constructor/prototype/polluted', '/planCostShares/__proto__/x'])(
+      'should fail with VALIDATION_ERROR, write nothing and pollute nothing when a JSON Patch path is %s',
+      async (path) => {
+        const { patch, replacer } = setup();
+
+        await expect(patch('json-patch', [{ op: 'add', path, value: true }])).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+        expect(replacer.replace).not.toHaveBeenCalled();
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      },
+    );
+
+    it('should fail with VALIDATION_ERROR and pollute nothing when a merge patch carries a __proto__ key', async () => {
+      const { patch, replacer } = setup();
+
+      await expect(patch('merge', JSON.parse('{"planCostShares":{"__proto__":{"polluted":true}}}'))).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+      expect(replacer.replace).not.toHaveBeenCalled();
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
+    it('should fail with VALIDATION_ERROR before recursing when a merge patch nests 10,000 levels deep', async () => {
+      const { patch, replacer } = setup();
+      const deep = JSON.parse(`{"planType":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
+
+      await expect(patch('merge', deep)).rejects.toMatchObject({ code: 'VALIDATION_ERROR', details: { errors: [expect.objectContaining({ message: 'nests deeper than 64 levels' })] } });
+      expect(replacer.replace).not.toHaveBeenCalled();
+    });
+
+    it('should fail with UNPROCESSABLE_PATCH, not crash, when a merge patch nests right up to the limit', async () => {
+      const { patch } = setup();
+      let deep: unknown = 1;
+      for (let i = 0; i < 62; i++) deep = { a: deep };
+
+      await expect(patch('merge', { planType: deep })).rejects.toMatchObject({ code: 'UNPROCESSABLE_PATCH' });
+    });
+
+    it('should fail with VALIDATION_ERROR when a patched value holds a NUL or a lone surrogate', async () => {
+      const { patch } = setup();
+
+      await expect(patch('merge', { planType: 'a\u0000b' })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+      await expect(patch('json-patch', [{ op: 'replace', path: '/planType', value: '\ud800' }])).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    });
+  });
 });

@@ -114,4 +114,12 @@ describe('PlanSchemaValidator regressions', () => {
     plan.linkedPlanServices[1].objectId = plan.linkedPlanServices[0].objectId;
     expect(sut.violations(plan).map((v) => v.pointer).sort()).toEqual(['/linkedPlanServices/1/objectId', '/planType']);
   });
+
+  it('should point at copay when it is beyond the integer range the store holds', () => {
+    const plan = structuredClone(example);
+    plan.planCostShares.copay = 2_147_483_648;
+    plan.linkedPlanServices[0].planserviceCostShares.deductible = 2_147_483_647;
+
+    expect(sut.violations(plan)).toEqual([{ pointer: '/planCostShares/copay', message: 'must be <= 2147483647' }]);
+  });
 });
