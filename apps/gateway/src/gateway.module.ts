@@ -17,6 +17,7 @@ import {
 import { AccessGuard } from './access/access.guard';
 import { AccessService } from './access/access.service';
 import { PlanCacheResponder } from './plans/plan-cache.responder';
+import { JwtStrategy } from './access/jwt.strategy';
 import { GATEWAY_JWT_KEYS, JwtVerifier } from './access/jwt.verifier';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { AuthController } from './auth/auth.controller';
@@ -54,6 +55,7 @@ export class GatewayModule {
           useFactory: (redis: Redis) => redis.defineCommand('rateLimit', { numberOfKeys: 1, lua: RATE_LIMIT_LUA }),
         },
         JwtVerifier,
+        JwtStrategy,
         AccessService,
         PlanCacheResponder,
         CoreClient,
