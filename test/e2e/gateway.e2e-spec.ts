@@ -100,9 +100,9 @@ describe('gateway cross-cutting rules (e2e)', () => {
 
     it('should report every app ready on its own port', async () => {
       for (const app of Object.values(platform.apps)) {
-        const res = await fetch(`${app!.url}/health/ready`);
-        expect({ app: app!.name, status: res.status }).toEqual({ app: app!.name, status: 200 });
-        expect((await fetch(`${app!.url}/metrics`)).status).toBe(200);
+        const res = await fetch(`${app.url}/health/ready`);
+        expect({ app: app.name, status: res.status }).toEqual({ app: app.name, status: 200 });
+        expect((await fetch(`${app.url}/metrics`)).status).toBe(200);
       }
     });
   });

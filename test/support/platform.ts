@@ -20,7 +20,7 @@ export async function startPlatform(
     apps,
     api: new ApiClient(apps.gateway?.url ?? `http://127.0.0.1:${basePort}`),
     stop: async () => {
-      await Promise.all(Object.values(apps).map((app) => app!.stop()));
+      await Promise.all(Object.values(apps).map((app) => app.stop()));
     },
   };
 }

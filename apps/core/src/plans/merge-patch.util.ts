@@ -14,7 +14,7 @@ export function mergePatch(target: unknown, patch: unknown): Json {
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
     else if (Array.isArray(value) && value.length > 0 && value.every(hasObjectId)) {
-      result[key] = mergeById(Array.isArray(result[key]) ? (result[key] as Json[]) : [], value);
+      result[key] = mergeById(Array.isArray(result[key]) ? result[key] : [], value);
     } else result[key] = mergePatch(result[key], value);
   }
   return result;

@@ -182,7 +182,7 @@ describe('PatchPlanUseCase', () => {
         { op: 'remove', path: '/linkedPlanServices/1' },
       ]);
 
-      const expected = structuredClone(example) as typeof example;
+      const expected = structuredClone(example);
       expected.planCostShares.copay = 30;
       expected.linkedPlanServices.splice(1, 1);
       const { id, prepared, precondition } = replaced();

@@ -2,7 +2,7 @@ import { PlanDocument } from '@app/contracts';
 import example from '../../../../test/fixtures/plan-example.json';
 import { decomposePlan } from './plan-decomposer';
 
-const plan = (): PlanDocument => structuredClone(example) as PlanDocument;
+const plan = (): PlanDocument => structuredClone(example);
 
 describe('decomposePlan', () => {
   const sut = decomposePlan;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor, PLAN_EVENTS, PlanRecord, Precondition } from '@app/contracts';
-import { OutboxRepository, PlanEntity, PlansRepository } from '@app/persistence';
+import { OutboxRepository, PlansRepository } from '@app/persistence';
 import { domainEvent } from '../messaging/event.factory';
 import { PlanCacheWriter } from './plan-cache.writer';
 import { toPlanEvent, toPlanRecord } from './plan.mapper';
@@ -28,7 +28,7 @@ export class PlanReplacer {
       return plan;
     });
     if (!stored) return this.support.explainMiss(id, actor);
-    await this.cache.store(stored as PlanEntity);
+    await this.cache.store(stored);
     return toPlanRecord(stored);
   }
 }

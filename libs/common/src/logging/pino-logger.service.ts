@@ -57,7 +57,7 @@ export class PinoLoggerService implements LoggerService {
     if (message instanceof Error) {
       this.pino[level]({ ...fields, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
-      this.pino[level]({ ...fields, ...(message as object) }, typeof params[0] === 'string' ? params[0] : undefined);
+      this.pino[level]({ ...fields, ...message }, typeof params[0] === 'string' ? params[0] : undefined);
     } else {
       this.pino[level](fields, String(message));
     }

@@ -20,7 +20,7 @@ interface FakeChannel {
 function fakeMessage(properties: Partial<Message['properties']> = {}): Message {
   return {
     content: Buffer.from(JSON.stringify({ pattern: PATTERN, data: { id: 1 } })),
-    fields: { deliveryTag: 1, redelivered: false, exchange: '', routingKey: QUEUE } as Message['fields'],
+    fields: { deliveryTag: 1, redelivered: false, exchange: '', routingKey: QUEUE },
     properties: { headers: { 'x-request-id': 'req-1' }, contentType: 'application/json', ...properties } as Message['properties'],
   };
 }

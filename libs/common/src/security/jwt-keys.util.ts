@@ -45,7 +45,7 @@ function devKeyPem(dir: string): string {
 
 export async function loadJwtKeys(config: JwtKeyConfig, needPrivate: boolean): Promise<JwtKeys> {
   let privatePem = pem(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE);
-  let publicPem = pem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE);
+  const publicPem = pem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE);
   if (!privatePem && !publicPem) {
     if (config.NODE_ENV === 'production') {
       throw new Error('JWT keys are not configured: set JWT_PRIVATE_KEY(_FILE) and/or JWT_PUBLIC_KEY(_FILE)');

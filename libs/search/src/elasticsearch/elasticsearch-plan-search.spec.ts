@@ -1,6 +1,6 @@
 import { Client, errors } from '@elastic/elasticsearch';
 import Mock from '@elastic/elasticsearch-mock';
-import { PlanDocument, PlanSearchQuery } from '@app/contracts';
+import { PlanSearchQuery } from '@app/contracts';
 import { IndexablePlan } from '../plan-search.port';
 import { ElasticsearchPlanIndexWriter, ElasticsearchPlanSearchReader } from './elasticsearch-plan-search';
 import { PLAN_INDEX_BODY } from './plan-index.mapping';
@@ -52,7 +52,7 @@ const CREATED_AT = '2024-01-02T03:04:05.678Z';
 const plan = (version = 42, objectId = PLAN_ID): IndexablePlan => ({
   objectId,
   version,
-  document: { ...structuredClone(example), objectId } as PlanDocument,
+  document: { ...structuredClone(example), objectId },
   metadata: { created_by: 'u1', created_at: CREATED_AT, updated_by: 'u1', updated_at: CREATED_AT },
 });
 

@@ -51,8 +51,8 @@ export function toPlanIndexEntries(plan: IndexablePlan): PlanIndexEntry[] {
       objectType: String(node.objectType),
       version: plan.version,
     };
-    for (const field of TEXT_FIELDS) if (typeof node[field] === 'string') document[field] = node[field] as string;
-    for (const field of NUMBER_FIELDS) if (typeof node[field] === 'number') document[field] = node[field] as number;
+    for (const field of TEXT_FIELDS) if (typeof node[field] === 'string') document[field] = node[field];
+    for (const field of NUMBER_FIELDS) if (typeof node[field] === 'number') document[field] = node[field];
     if (parentId === null) Object.assign(document, { created_at: plan.metadata.created_at, search_text: planSearchText(node) });
     entries.push({ id, document });
     for (const [key, value] of Object.entries(node)) {
