@@ -83,7 +83,9 @@ export class DeadLetterStore implements OnApplicationBootstrap, OnApplicationShu
     delete headers['x-last-death-exchange'];
     delete headers['x-last-death-queue'];
     delete headers['x-last-death-reason'];
-    const identity = message.properties.messageId ?? createHash('sha256').update(message.content).digest('hex');
+    // amqplib types the properties as any; AMQP's message-id is a short string.
+    const messageId = message.properties.messageId as string | undefined;
+    const identity = messageId ?? createHash('sha256').update(message.content).digest('hex');
     const deathTime = death.time instanceof Date ? death.time.getTime() : (death.time?.value ?? 0);
     try {
       await this.letters.insert({
@@ -94,7 +96,7 @@ export class DeadLetterStore implements OnApplicationBootstrap, OnApplicationShu
         exchange: death.exchange ?? message.fields.exchange,
         routingKey: death['routing-keys']?.[0] ?? message.fields.routingKey,
         reason: death.reason ?? 'unknown',
-        messageId: message.properties.messageId ?? null,
+        messageId: messageId ?? null,
         pattern: patternOf(body),
         body,
         headers,

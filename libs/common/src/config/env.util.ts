@@ -10,7 +10,7 @@ export class ConfigValidationError extends Error {
 // Parses the whole environment at once so that one message names every bad variable.
 export function parseEnv<S extends ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) return result.data as z.infer<S>;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
   throw new ConfigValidationError(problems);
 }

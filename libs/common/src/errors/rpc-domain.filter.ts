@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { throwError } from 'rxjs';
 import { currentRequestId } from '../logging/request-context';
 import { DomainError, ErrorPayload } from './domain.error';
@@ -20,7 +21,7 @@ export class RpcDomainExceptionFilter implements ExceptionFilter {
         : exception instanceof HttpException
           ? { status: exception.getStatus(), payload: { code: exception.getStatus() === 404 ? 'ROUTE_NOT_FOUND' : 'INTERNAL_ERROR', message: exception.message } }
           : { status: 500, payload: { code: 'INTERNAL_ERROR', message: 'Internal error' } };
-      return http.getResponse().status(status).send(errorEnvelope(payload, http.getRequest().id));
+      return http.getResponse<FastifyReply>().status(status).send(errorEnvelope(payload, http.getRequest<FastifyRequest>().id));
     }
     return throwError(() => this.toPayload(exception));
   }

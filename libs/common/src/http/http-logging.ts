@@ -1,5 +1,4 @@
-import { INestApplication } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { errorEnvelope } from '../errors/error-envelope';
@@ -36,7 +35,7 @@ export function createFastifyAdapter(options: { bodyLimit?: number; trustProxy?:
 
 // Runs the rest of each request inside its request-id context (so every log line carries it), echoes the id
 // in X-Request-Id, and writes one access line per request at info level.
-export function registerHttpLogging(app: INestApplication): void {
+export function registerHttpLogging(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const logger = app.get(PinoLoggerService).pino;
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

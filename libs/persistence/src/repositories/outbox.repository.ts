@@ -35,7 +35,7 @@ export class OutboxRepository {
   // relay holds the lock. Publishing stops at the first failure so per-aggregate order is kept.
   async relayBatch(limit: number, publish: (events: OutboxEntity[]) => Promise<number>): Promise<number | null> {
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK_KEY]);
+      const [{ locked }] = await manager.query<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK_KEY]);
       if (!locked) return null;
       const events = await manager
         .getRepository(OutboxEntity)
@@ -56,7 +56,7 @@ export class OutboxRepository {
   }
 
   async countUnpublished(): Promise<number> {
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL`);
+    const [{ count }] = await this.dataSource.query<Array<{ count: number }>>(`SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL`);
     return count;
   }
 }

@@ -44,7 +44,7 @@ export class PlansRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async nextVersion(manager: EntityManager): Promise<string> {
-    const [{ version }] = await manager.query(`SELECT nextval('plan_version_seq')::text AS version`);
+    const [{ version }] = await manager.query<Array<{ version: string }>>(`SELECT nextval('plan_version_seq')::text AS version`);
     return version;
   }
 
@@ -67,22 +67,22 @@ export class PlansRepository {
 
   // The If-Match check and the write in one statement: no read-then-write window for a lost update.
   async replaceIf(manager: EntityManager, id: string, write: PlanWrite, condition: WriteCondition): Promise<PlanEntity | null> {
-    const [rows] = (await manager.query(
+    const [rows] = await manager.query<[PlanEntity[], number]>(
       `UPDATE plans SET document = $2, etag = $3, version = nextval('plan_version_seq'), plan_type = $4, org = $5,
               search_vector = to_tsvector('simple', $6), updated_by = $7, updated_at = now()
         WHERE object_id = $1 AND ($8::boolean OR etag = ANY($9::text[])) AND ($10::uuid IS NULL OR created_by = $10)
         ${RETURNING_PLAN}`,
       [id, write.document, write.etag, write.planType, write.org, write.searchText, write.actorId, condition.anyEtag, condition.etags, condition.ownerId ?? null],
-    )) as [PlanEntity[], number];
+    );
     return rows[0] ?? null;
   }
 
   async deleteIf(manager: EntityManager, id: string, condition: WriteCondition): Promise<PlanEntity | null> {
-    const [rows] = (await manager.query(
+    const [rows] = await manager.query<[PlanEntity[], number]>(
       `DELETE FROM plans WHERE object_id = $1 AND ($2::boolean OR etag = ANY($3::text[])) AND ($4::uuid IS NULL OR created_by = $4)
         ${RETURNING_PLAN}`,
       [id, condition.anyEtag, condition.etags, condition.ownerId ?? null],
-    )) as [PlanEntity[], number];
+    );
     return rows[0] ?? null;
   }
 

@@ -21,13 +21,12 @@ export class RefreshTokensRepository {
 
   // Marks the token used in one conditional UPDATE, so two concurrent refreshes cannot both win.
   async consume(manager: EntityManager, tokenHash: string): Promise<ConsumeResult> {
-    const result = await manager.query(
+    const [rows] = await manager.query<[Array<{ id: string }>, number]>(
       `UPDATE refresh_tokens SET used_at = now()
         WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
         RETURNING id`,
       [tokenHash],
     );
-    const [rows] = result as [Array<{ id: string }>, number];
     const token = await this.repo(manager).findOne({ where: { tokenHash } });
     if (!token) return { kind: 'unknown' };
     if (rows.length === 1) return { kind: 'consumed', token };

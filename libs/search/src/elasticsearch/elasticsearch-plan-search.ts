@@ -61,7 +61,7 @@ export class ElasticsearchPlanIndexWriter implements PlanIndexWriter {
     try {
       await this.client.indices.create({ index: this.index, ...PLAN_INDEX_BODY });
     } catch (error) {
-      if (!(error instanceof errors.ResponseError && error.body?.error?.type === 'resource_already_exists_exception')) throw error;
+      if (!(error instanceof errors.ResponseError && (error.body as { error?: { type?: string } } | undefined)?.error?.type === 'resource_already_exists_exception')) throw error;
     }
   }
 
