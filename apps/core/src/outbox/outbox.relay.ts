@@ -29,7 +29,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.listen().catch((error) => this.logger.warn(`LISTEN unavailable, polling only: ${error.message}`));
+    await this.listen().catch((error: unknown) => this.logger.warn(`LISTEN unavailable, polling only: ${error instanceof Error ? error.message : String(error)}`));
     this.timer = setInterval(() => this.wake(), this.config.OUTBOX_POLL_MS);
     this.wake();
   }
@@ -48,7 +48,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return;
     }
     this.running = this.drain()
-      .catch((error) => this.logger.warn(`outbox relay pass failed: ${error.message}`))
+      .catch((error: unknown) => this.logger.warn(`outbox relay pass failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
         this.running = undefined;
         if (this.wakeAgain) {

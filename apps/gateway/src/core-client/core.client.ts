@@ -18,7 +18,7 @@ export class CoreClient implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     // Connect eagerly so the first request does not pay for it; failures surface per request after that.
-    await this.client.connect().catch((error) => this.logger.warn(`core RPC client not connected yet: ${error?.message ?? error}`));
+    await this.client.connect().catch((error: unknown) => this.logger.warn(`core RPC client not connected yet: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
