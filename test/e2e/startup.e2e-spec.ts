@@ -7,7 +7,7 @@ import { PG_HOST, TEST_DB, TEST_ENV } from '../support/test-env';
 async function exitLine(app: AppProcess): Promise<{ code: number | null; fatal: string }> {
   const code = await app.exited;
   const fatal = app.logs().find((entry) => entry.level === 'fatal');
-  return { code, fatal: String(fatal?.message ?? app.lines.join('\n')) };
+  return { code, fatal: typeof fatal?.message === 'string' ? fatal.message : app.lines.join('\n') };
 }
 
 describe('start-up and shutdown (e2e)', () => {

@@ -1,7 +1,8 @@
 import { ErrorCode } from './error-codes';
 
 export interface ErrorPayload {
-  code: ErrorCode | string;
+  // An ErrorCode when this process made it; a payload read off the wire may carry any string.
+  code: string;
   message: string;
   details?: Record<string, unknown>;
 }
