@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { PLAN_PATTERNS } from '@app/contracts';
 import { Roles } from '../access/access.decorators';
 import { CoreClient } from '../core-client/core.client';
+import { ApiAuthenticated, ApiErrors, ApiJsonBody } from '../http/openapi/api-docs.decorators';
 import { RequestId } from '../http/request-id.decorator';
 
 const TARGETS = ['plans', 'orders', 'content', 'all'] as const;
@@ -14,8 +15,18 @@ export class ReindexDto {
   target: (typeof TARGETS)[number];
 }
 
+// Core's answer: the rebuild was accepted and runs in the background.
+@ApiSchema({ name: 'ReindexRun' })
+export class ReindexRunDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: TARGETS }) target: (typeof TARGETS)[number];
+  @ApiProperty({ enum: ['accepted'] }) status: 'accepted';
+  @ApiProperty({ format: 'date-time' }) started_at: string;
+}
+
 @ApiTags('admin')
-@ApiBearerAuth()
+@ApiAuthenticated()
+@ApiErrors(403)
 @Roles('admin')
 @Controller('admin/reindex')
 export class ReindexController {
@@ -24,6 +35,8 @@ export class ReindexController {
   // 202: the rebuild from Postgres runs in the background.
   @Post()
   @HttpCode(202)
+  @ApiJsonBody()
+  @ApiAcceptedResponse({ type: ReindexRunDto })
   start(@Body() body: ReindexDto, @RequestId() requestId: string) {
     return this.core.send(PLAN_PATTERNS.reindex, body, requestId);
   }

@@ -1,8 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MetricsService } from '@app/common';
 import { registerInputSafety } from './input-safety';
+import { buildOpenApiDocument } from './openapi/openapi.document';
 
 export const API_PREFIX = 'api/v1';
 
@@ -22,14 +23,6 @@ export function setupHttpApp(app: NestFastifyApplication): void {
 
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json'] });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Plans platform API')
-      .setDescription('Public HTTP API of the gateway. Errors use the envelope {data: null, error: {code, message, details, timestamp, request_id}}.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
 }

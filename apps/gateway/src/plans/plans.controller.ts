@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNotModifiedResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, MetricsService } from '@app/common';
 import {
@@ -13,7 +13,19 @@ import {
 import { PrefetchHash } from '../access/access.decorators';
 import { CoreClient } from '../core-client/core.client';
 import { ACCEPT_PATCH } from '../errors/http-exception.filter';
+import {
+  ApiAuthenticated,
+  ApiErrors,
+  ApiIfMatch,
+  ApiJsonBody,
+  ApiNoContent,
+  ApiPageOf,
+  ApiPlanPatchBody,
+  ApiPlanResponse,
+} from '../http/openapi/api-docs.decorators';
+import { headerRefs, PLAN_REF } from '../http/openapi/openapi.components';
 import { CurrentActor, RequestId } from '../http/request-id.decorator';
+import { PlanListItemDto } from './dto/plan-views.dto';
 import { ListPlansQueryDto, SearchPlansQueryDto } from './dto/plans-query.dto';
 import { parseEntityTags, strongTags } from './entity-tags.util';
 import { PLAN_PREFETCH, PlanCacheResponder } from './plan-cache.responder';
@@ -38,7 +50,7 @@ function requireIfMatch(header: string | undefined) {
 }
 
 @ApiTags('plans')
-@ApiBearerAuth()
+@ApiAuthenticated()
 @Controller('plans')
 export class PlansController {
   constructor(
@@ -48,7 +60,9 @@ export class PlansController {
   ) {}
 
   @Post()
-  @ApiBody({ description: 'a plan document (see plan.schema.json)', schema: { type: 'object' } })
+  @ApiJsonBody(PLAN_REF)
+  @ApiPlanResponse(201, 'the stored plan', 'Location')
+  @ApiErrors(403, 409)
   async create(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
@@ -63,11 +77,13 @@ export class PlansController {
   }
 
   @Get()
+  @ApiPageOf(PlanListItemDto)
   list(@Query() query: ListPlansQueryDto, @RequestId() requestId: string): Promise<Page<PlanListItem>> {
     return this.core.send(PLAN_PATTERNS.list, query, requestId);
   }
 
   @Get('search')
+  @ApiPageOf(PlanListItemDto)
   search(@Query() query: SearchPlansQueryDto, @RequestId() requestId: string): Promise<Page<PlanListItem>> {
     return this.core.send(PLAN_PATTERNS.search, query, requestId);
   }
@@ -75,7 +91,10 @@ export class PlansController {
   // A cache hit is normally answered by the fast path before reaching here; this is the miss (or bypass) path.
   @Get(':id')
   @PrefetchHash(PLAN_PREFETCH)
-  @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'ETags you hold (weak comparison, or *); a match is 304' })
+  @ApiPlanResponse(200, 'the plan', 'X-Cache', 'Cache-Control')
+  @ApiNotModifiedResponse({ description: 'If-None-Match matched: no body', headers: headerRefs('ETag', 'Last-Modified', 'X-Cache', 'Cache-Control') })
+  @ApiErrors(400, 404)
   async get(@Param('id') id: string, @Req() request: FastifyRequest, @RequestId() requestId: string, @Res() reply: FastifyReply): Promise<void> {
     planId(id);
     if (this.responder.answerFromCache(request, reply)) return;
@@ -87,8 +106,10 @@ export class PlansController {
   }
 
   @Put(':id')
-  @ApiHeader({ name: 'If-Match', required: true })
-  @ApiBody({ description: 'the whole plan document', schema: { type: 'object' } })
+  @ApiIfMatch(true)
+  @ApiJsonBody(PLAN_REF)
+  @ApiPlanResponse(200, 'the stored plan')
+  @ApiErrors(403, 404, 412, 428)
   async replace(
     @Param('id') id: string,
     @Body() body: unknown,
@@ -105,9 +126,10 @@ export class PlansController {
   }
 
   @Patch(':id')
-  @ApiHeader({ name: 'If-Match', required: true })
-  @ApiConsumes('application/merge-patch+json', 'application/json-patch+json', 'application/json')
-  @ApiBody({ description: 'RFC 7396 merge patch (objectId-aware arrays) or RFC 6902 JSON Patch', schema: {} })
+  @ApiIfMatch(true)
+  @ApiPlanPatchBody()
+  @ApiPlanResponse(200, 'the patched plan')
+  @ApiErrors(403, 404, 409, 412, 422, 428)
   async patch(
     @Param('id') id: string,
     @Body() body: unknown,
@@ -127,7 +149,9 @@ export class PlansController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch(false)
+  @ApiNoContent('the plan and every nested object are gone')
+  @ApiErrors(400, 403, 404, 412)
   async remove(
     @Param('id') id: string,
     @Headers('if-match') ifMatch: string | undefined,

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
 export class ListDeadLettersPayload {
@@ -6,6 +7,7 @@ export class ListDeadLettersPayload {
 }
 
 export class ReplayDeadLettersPayload {
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 1000, description: 'the letters to replay; omitted: every pending one' })
   @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsUUID('all', { each: true }) ids?: string[];
 }
 

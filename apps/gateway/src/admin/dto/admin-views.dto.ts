@@ -1,0 +1,23 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { DeadLetterView, ReplayResult } from '@app/contracts';
+
+const ANY_JSON = [{ type: 'object', additionalProperties: true }, { type: 'array', items: {} }, { type: 'string' }, { type: 'number' }, { type: 'boolean' }];
+
+@ApiSchema({ name: 'DeadLetter' })
+export class DeadLetterViewDto implements DeadLetterView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ description: 'the queue the message died in' }) queue: string;
+  @ApiProperty() routing_key: string;
+  @ApiProperty({ type: String, nullable: true, description: 'the RPC or event pattern, when known' }) pattern: string | null;
+  @ApiProperty({ description: 'why it was dead-lettered (rejected, expired, ...)' }) reason: string;
+  @ApiProperty({ type: String, nullable: true }) message_id: string | null;
+  @ApiProperty({ description: 'the message body: parsed JSON, or the raw text', anyOf: ANY_JSON }) payload: unknown;
+  @ApiProperty({ format: 'date-time' }) dead_lettered_at: string;
+  @ApiProperty({ minimum: 0 }) replay_count: number;
+}
+
+@ApiSchema({ name: 'ReplayResult' })
+export class ReplayResultDto implements ReplayResult {
+  @ApiProperty({ minimum: 0 }) replayed: number;
+  @ApiProperty({ type: [String], format: 'uuid', description: 'the letters replayed' }) ids: string[];
+}
