@@ -38,7 +38,9 @@ export function tailLog(file: string, lines = 20): string {
 
 export function logLines(file: string): string[] {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
   } catch {
     return [];
   }

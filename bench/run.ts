@@ -56,7 +56,10 @@ function positiveInt(name: string, fallback: number): number {
 }
 
 function list(name: string): string[] {
-  return (process.env[name] ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return (process.env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function selected(key: string): boolean {
@@ -229,7 +232,12 @@ async function main(): Promise<void> {
     const all = scenarios(user, plans);
     const rows: Measurement[] = [];
     for (const scenario of all.filter((candidate) => selected(candidate.key))) {
-      const targets: [Target, string][] = scenario.floor ? [['floor', floorUrl], ['project', gatewayUrl]] : [['project', gatewayUrl]];
+      const targets: [Target, string][] = scenario.floor
+        ? [
+            ['floor', floorUrl],
+            ['project', gatewayUrl],
+          ]
+        : [['project', gatewayUrl]];
       await primePrincipalCache(gatewayUrl, redis, user);
       const replies = await Promise.all(targets.map(([target, url]) => probe(scenario, target, url)));
       if (scenario.floor) assertSameAnswer(scenario, replies[0], replies[1]);
@@ -285,7 +293,10 @@ async function main(): Promise<void> {
   }
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping child processes`);
     void stopChildren().finally(() => process.exit(code));

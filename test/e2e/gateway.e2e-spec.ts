@@ -18,7 +18,7 @@ describe('gateway cross-cutting rules (e2e)', () => {
   afterAll(() => platform?.stop());
 
   describe('request id', () => {
-    it("should echo a sane client request id and replace one that is not", async () => {
+    it('should echo a sane client request id and replace one that is not', async () => {
       const echoed = await api.get('/health/live', { headers: { 'x-request-id': 'client-id-123' } });
       expect(echoed.headers.get('x-request-id')).toBe('client-id-123');
       const replaced = await api.get('/health/live', { headers: { 'x-request-id': 'bad id with spaces <script>' } });

@@ -91,7 +91,7 @@ function operationsOf(doc: Doc): Operation[] {
       const operation = item[method];
       const parameters: any[] = [...(item.parameters ?? []), ...(operation.parameters ?? [])];
       const content = operation.requestBody?.content ?? {};
-      const schema = (content['application/json'] ?? content['application/merge-patch+json'] ?? Object.values(content)[0] as any)?.schema;
+      const schema = (content['application/json'] ?? content['application/merge-patch+json'] ?? (Object.values(content)[0] as any))?.schema;
       return {
         method,
         path,
@@ -190,7 +190,8 @@ describe('hostile input on every route (e2e)', () => {
         await attempt({ method, url, contentType: 'text/plain', body: '{"a":1}', headers: ifMatch }, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
         await attempt({ method, url, body: '{"a":1}', headers: ifMatch }, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
         await attempt({ method, url, contentType: 'application/x-www-form-urlencoded', body: 'a=1', headers: ifMatch }, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
-        if (operation.method !== 'patch') await attempt({ method, url, contentType: 'application/merge-patch+json', body: '{"a":1}' }, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+        if (operation.method !== 'patch')
+          await attempt({ method, url, contentType: 'application/merge-patch+json', body: '{"a":1}' }, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
         const invalid: unknown[] = [
           deepObject(10_000),
           deepArray(10_000),
@@ -226,41 +227,85 @@ describe('hostile input on every route (e2e)', () => {
   it('should answer generated hostile requests to every operation with a 2xx or a 4xx envelope', async () => {
     const contentTypes = fc.oneof(
       { weight: 8, arbitrary: fc.constant('application/json') },
-      { weight: 1, arbitrary: fc.constantFrom('application/merge-patch+json', 'application/json-patch+json', 'text/plain', 'application/json; charset=utf-8', 'multipart/form-data; boundary=x') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'application/merge-patch+json',
+          'application/json-patch+json',
+          'text/plain',
+          'application/json; charset=utf-8',
+          'multipart/form-data; boundary=x',
+        ),
+      },
       { weight: 1, arbitrary: fc.constant(undefined) },
     );
-    const tokens = fc.oneof({ weight: 6, arbitrary: fc.constant(adminToken) }, { weight: 2, arbitrary: fc.constant(userToken) }, { weight: 1, arbitrary: fc.constantFrom('', 'garbage', `${adminToken}x`) });
+    const tokens = fc.oneof(
+      { weight: 6, arbitrary: fc.constant(adminToken) },
+      { weight: 2, arbitrary: fc.constant(userToken) },
+      { weight: 1, arbitrary: fc.constantFrom('', 'garbage', `${adminToken}x`) },
+    );
     const ifMatch = fc.constantFrom(undefined, '*', '"nope"', 'W/"x"', '"a", "b"', 'garbage');
     const errors: string[] = [];
     for (const operation of operations) {
       const paths = valuePaths(operation.sample);
       const body = fc.oneof(
-        { weight: 4, arbitrary: fc.tuple(fc.nat(), hostileValue).map(([i, value]) => (paths.length ? withValueAt(operation.sample, paths[i % paths.length], value) : value)) },
-        { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...HOSTILE_KEYS), hostileValue).map(([key, value]) => new DuplicateKeys([...Object.entries(operation.sample as object), [key, value]])) },
+        {
+          weight: 4,
+          arbitrary: fc.tuple(fc.nat(), hostileValue).map(([i, value]) => (paths.length ? withValueAt(operation.sample, paths[i % paths.length], value) : value)),
+        },
+        {
+          weight: 2,
+          arbitrary: fc
+            .tuple(fc.constantFrom(...HOSTILE_KEYS), hostileValue)
+            .map(([key, value]) => new DuplicateKeys([...Object.entries(operation.sample as object), [key, value]])),
+        },
         { weight: 1, arbitrary: hostileValue },
         { weight: 1, arbitrary: fc.constantFrom('', ' ', '{', '[1,]', '\ufeff{}', '{"a":1,"a":2}', 'null', '"x"', '-0', '0.1e-400').map((text) => new RawJson(text)) },
-        { weight: 1, arbitrary: fc.array(fc.record({ op: fc.constantFrom('add', 'replace', 'remove', 'move', 'copy', 'test', 'x'), path: hostileString.map((s) => `/${s}`), from: hostileString, value: hostileValue }), { maxLength: 3 }) },
+        {
+          weight: 1,
+          arbitrary: fc.array(
+            fc.record({
+              op: fc.constantFrom('add', 'replace', 'remove', 'move', 'copy', 'test', 'x'),
+              path: hostileString.map((s) => `/${s}`),
+              from: hostileString,
+              value: hostileValue,
+            }),
+            { maxLength: 3 },
+          ),
+        },
       );
-      const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...operation.queryParams, 'zz', '__proto__', 'constructor', 'a[b]'), hostileString), hostileUrlPart), { maxLength: 6 });
-      const property = fc.asyncProperty(fc.oneof(fc.constantFrom(...ids), hostileUrlPart), query, body, contentTypes, tokens, ifMatch, async (id, pairs, value, contentType, token, match) => {
-        const queryText = pairs.map(([key, v]) => `${urlEncode(key) || 'k'}=${v}`).join('&');
-        const attempt: Attempt = {
-          method: operation.method.toUpperCase(),
-          url: urlFor(operation, id || 'x', queryText),
-          ...(BODY_METHODS.has(operation.method) ? { contentType, body: value instanceof RawJson && value.text === '' ? '' : jsonText(value) } : {}),
-          headers: match ? { 'if-match': match } : {},
-        };
-        await check(attempt, token);
+      const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...operation.queryParams, 'zz', '__proto__', 'constructor', 'a[b]'), hostileString), hostileUrlPart), {
+        maxLength: 6,
       });
-      await fc.assert(property, { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true }).catch((error) => errors.push(`${operation.method} ${operation.path}: ${(error as Error).message.split('\n').slice(0, 4).join(' | ')}`));
+      const property = fc.asyncProperty(
+        fc.oneof(fc.constantFrom(...ids), hostileUrlPart),
+        query,
+        body,
+        contentTypes,
+        tokens,
+        ifMatch,
+        async (id, pairs, value, contentType, token, match) => {
+          const queryText = pairs.map(([key, v]) => `${urlEncode(key) || 'k'}=${v}`).join('&');
+          const attempt: Attempt = {
+            method: operation.method.toUpperCase(),
+            url: urlFor(operation, id || 'x', queryText),
+            ...(BODY_METHODS.has(operation.method) ? { contentType, body: value instanceof RawJson && value.text === '' ? '' : jsonText(value) } : {}),
+            headers: match ? { 'if-match': match } : {},
+          };
+          await check(attempt, token);
+        },
+      );
+      await fc
+        .assert(property, { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true })
+        .catch((error) => errors.push(`${operation.method} ${operation.path}: ${(error as Error).message.split('\n').slice(0, 4).join(' | ')}`));
     }
     expect(errors).toEqual([]);
   }, 180_000);
 
   it('should leave every app ready, no half-stored record and no polluted prototype', async () => {
     for (const app of Object.values(platform.apps)) {
-      const ready = await fetch(`${app!.url}/health/ready`);
-      expect({ app: app!.name, status: ready.status }).toEqual({ app: app!.name, status: 200 });
+      const ready = await fetch(`${app.url}/health/ready`);
+      expect({ app: app.name, status: ready.status }).toEqual({ app: app.name, status: 200 });
     }
     const db = new Client({ connectionString: TEST_ENV.DATABASE_URL });
     await db.connect();
@@ -274,17 +319,16 @@ describe('hostile input on every route (e2e)', () => {
       await db.end();
     }
     for (const app of Object.values(platform.apps)) {
-      const before = app!.lines.length;
-      app!.signal('SIGUSR2');
+      const before = app.lines.length;
+      app.signal('SIGUSR2');
       const report = await eventually(() => {
-        const line = app!.lines.slice(before).find((entry) => entry.includes('pollution_probe'));
-        if (!line) throw new Error(`${app!.name} has not answered the probe`);
+        const line = app.lines.slice(before).find((entry) => entry.includes('pollution_probe'));
+        if (!line) throw new Error(`${app.name} has not answered the probe`);
         return JSON.parse(line);
       }, 5_000);
-      expect({ app: app!.name, ...report }).toEqual({ app: app!.name, pollution_probe: {}, polluted_plain_object: false });
+      expect({ app: app.name, ...report }).toEqual({ app: app.name, pollution_probe: {}, polluted_plain_object: false });
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(failures.slice(0, 20)).toEqual([]);
   });
 });
-

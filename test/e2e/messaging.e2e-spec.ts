@@ -59,10 +59,11 @@ describe('events and dead letters (e2e)', () => {
     await db.connect();
     const eventId = randomUUID();
     const aggregateId = randomUUID();
-    await db.query(
-      `INSERT INTO outbox (aggregate_type, aggregate_id, event_type, event_id, payload, headers) VALUES ('user', $1, 'user.updated', $2, $3, '{}')`,
-      [aggregateId, eventId, { event_type: 'user.updated', event_id: eventId, timestamp: new Date().toISOString(), data: { id: aggregateId } }],
-    );
+    await db.query(`INSERT INTO outbox (aggregate_type, aggregate_id, event_type, event_id, payload, headers) VALUES ('user', $1, 'user.updated', $2, $3, '{}')`, [
+      aggregateId,
+      eventId,
+      { event_type: 'user.updated', event_id: eventId, timestamp: new Date().toISOString(), data: { id: aggregateId } },
+    ]);
     core = await startApp('core', 3371);
     const message = await tap.waitFor((m) => m.properties.messageId === eventId);
     expect(JSON.parse(message.content.toString()).data.data.id).toBe(aggregateId);

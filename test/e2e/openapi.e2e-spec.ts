@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
@@ -25,21 +26,31 @@ interface Operation {
 
 // The contract's public routes (api-contract.md, "Auth"); every other operation needs a bearer token.
 const PUBLIC_ROUTES = new Set([
-  '/api/v1/auth/signup', '/api/v1/auth/token', '/api/v1/auth/refresh', '/api/v1/events/search', '/search',
-  '/.well-known/jwks.json', '/health/live', '/health/ready', '/metrics', '/docs', '/openapi.json',
+  '/api/v1/auth/signup',
+  '/api/v1/auth/token',
+  '/api/v1/auth/refresh',
+  '/api/v1/events/search',
+  '/search',
+  '/.well-known/jwks.json',
+  '/health/live',
+  '/health/ready',
+  '/metrics',
+  '/docs',
+  '/openapi.json',
 ]);
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 const ENVELOPE = '#/components/schemas/ErrorEnvelope';
 
 function operationsOf(document: Document): Operation[] {
-  return Object.entries(document.paths).flatMap(([path, item]) =>
-    METHODS.flatMap((method) => (item?.[method] ? [{ method, path, operation: item[method]! }] : [])),
-  );
+  return Object.entries(document.paths).flatMap(([path, item]) => METHODS.flatMap((method) => (item?.[method] ? [{ method, path, operation: item[method] }] : [])));
 }
 
 function resolve<T extends object>(document: Document, node: T | OpenAPIV3.ReferenceObject | undefined): T | undefined {
   if (!node || !('$ref' in node)) return node;
-  const target = node.$ref.split('/').slice(1).reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], document);
+  const target = node.$ref
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], document);
   return resolve(document, target as T | OpenAPIV3.ReferenceObject | undefined);
 }
 
@@ -59,19 +70,19 @@ function isSchema(document: Document, node: Schema | undefined): boolean {
 }
 
 // The controller method behind an operation: Nest's default operationId is `${Controller}_${method}`.
-function handlerOf(operation: OpenAPIV3.OperationObject, controllers: Function[]): { controller: Function; method: string } | undefined {
+function handlerOf(operation: OpenAPIV3.OperationObject, controllers: Type[]): { controller: Type; method: string } | undefined {
   const [controllerName, method] = (operation.operationId ?? '').split('_');
   const controller = controllers.find((candidate) => candidate.name === controllerName);
   return controller && typeof controller.prototype[method] === 'function' ? { controller, method } : undefined;
 }
 
-function readsBody(handler: { controller: Function; method: string }): boolean {
+function readsBody(handler: { controller: Type; method: string }): boolean {
   const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, handler.controller, handler.method) ?? {};
   return Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.BODY));
 }
 
 // What is wrong with one operation, by the rules every route is held to (empty when nothing is).
-function problemsOf(document: Document, { method, path, operation }: Operation, controllers: Function[]): string[] {
+function problemsOf(document: Document, { method, path, operation }: Operation, controllers: Type[]): string[] {
   const problems: string[] = [];
   const name = `${method.toUpperCase()} ${path}`;
   const responses = Object.entries(operation.responses).map(([status, response]) => [status, resolve(document, response)!] as const);
@@ -127,12 +138,24 @@ type Envelope = components['schemas']['ErrorEnvelope'];
 `;
 const EXPECT_ERROR = '// @ts-expect-error';
 const CHECKS: Record<string, string[]> = {
-  'plan POST body': [`export const plan: PlanBody = ${JSON.stringify(example)};`, EXPECT_ERROR, `export const notAPlan: PlanBody = ${JSON.stringify({ ...example, objectType: 'service' })};`],
-  'users page email': ['export const email = (page: UsersPage): string => page.data[0].email;', EXPECT_ERROR, 'export const emailNumber = (page: UsersPage): number => page.data[0].email;'],
+  'plan POST body': [
+    `export const plan: PlanBody = ${JSON.stringify(example)};`,
+    EXPECT_ERROR,
+    `export const notAPlan: PlanBody = ${JSON.stringify({ ...example, objectType: 'service' })};`,
+  ],
+  'users page email': [
+    'export const email = (page: UsersPage): string => page.data[0].email;',
+    EXPECT_ERROR,
+    'export const emailNumber = (page: UsersPage): number => page.data[0].email;',
+  ],
   'error envelope code': ['export const code = (body: Envelope): string => body.error.code;'],
   'route error envelope': ['export const conflict = (body: PlanConflict): string => body.error.request_id;'],
   'plan list item': ['export const etag = (page: PlanPage): string => page.data[0].etag + page.data[0].data.objectId + page.meta.total_pages;'],
-  'json patch body': ["export const ops: JsonPatchBody = [{ op: 'replace', path: '/planType', value: 'inNetwork' }];", EXPECT_ERROR, "export const badOps: JsonPatchBody = [{ op: 'remove' }];"],
+  'json patch body': [
+    "export const ops: JsonPatchBody = [{ op: 'replace', path: '/planType', value: 'inNetwork' }];",
+    EXPECT_ERROR,
+    "export const badOps: JsonPatchBody = [{ op: 'remove' }];",
+  ],
   'token pair': ["export const scheme = (pair: TokenPair): 'bearer' => pair.token_type;"],
 };
 
@@ -172,7 +195,7 @@ describe('OpenAPI document (e2e)', () => {
   let document: Document;
   let operations: Operation[];
   // The routes' handlers, to hold the document to what they really read.
-  const controllers = GatewayModule.forRoot(loadGatewayConfig(TEST_ENV)).controllers as Function[];
+  const controllers = GatewayModule.forRoot(loadGatewayConfig(TEST_ENV)).controllers as Type[];
 
   beforeAll(async () => {
     gateway = await startApp('gateway', 3395);

@@ -75,7 +75,11 @@ describe('plans API (e2e through the gateway)', () => {
     });
 
     it('should answer 415 for a body that is not application/json', async () => {
-      const res = await api.request('POST', '/api/v1/plans', { token: owner.accessToken, rawBody: JSON.stringify(makePlan()), headers: { 'content-type': 'application/merge-patch+json' } });
+      const res = await api.request('POST', '/api/v1/plans', {
+        token: owner.accessToken,
+        rawBody: JSON.stringify(makePlan()),
+        headers: { 'content-type': 'application/merge-patch+json' },
+      });
       expectErrorEnvelope(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
@@ -131,7 +135,11 @@ describe('plans API (e2e through the gateway)', () => {
       const res = await api.get('/api/v1/plans?page_size=100', { token: readonly.accessToken });
       expect(res.status).toBe(200);
       const item = res.body.data.find((entry: { data: Plan }) => entry.data.objectId === plan.objectId);
-      expect(item).toEqual({ data: plan, etag, metadata: { created_by: owner.id, created_at: expect.any(String), updated_by: owner.id, updated_at: expect.any(String) } });
+      expect(item).toEqual({
+        data: plan,
+        etag,
+        metadata: { created_by: owner.id, created_at: expect.any(String), updated_by: owner.id, updated_at: expect.any(String) },
+      });
       expect(res.body.meta).toMatchObject({ page: 1, page_size: 100 });
     });
   });
@@ -141,7 +149,11 @@ describe('plans API (e2e through the gateway)', () => {
       const plan = makePlan();
       await create(plan);
       expectErrorEnvelope(await api.put(`/api/v1/plans/${plan.objectId}`, plan, { token: owner.accessToken }), 428, 'PRECONDITION_REQUIRED');
-      expectErrorEnvelope(await api.put(`/api/v1/plans/${plan.objectId}`, plan, { token: owner.accessToken, headers: { 'if-match': '"stale"' } }), 412, 'PRECONDITION_FAILED');
+      expectErrorEnvelope(
+        await api.put(`/api/v1/plans/${plan.objectId}`, plan, { token: owner.accessToken, headers: { 'if-match': '"stale"' } }),
+        412,
+        'PRECONDITION_FAILED',
+      );
       const ghost = makePlan();
       expectErrorEnvelope(await api.put(`/api/v1/plans/${ghost.objectId}`, ghost, { token: owner.accessToken, headers: { 'if-match': '"stale"' } }), 404, 'NOT_FOUND');
     });
@@ -149,7 +161,11 @@ describe('plans API (e2e through the gateway)', () => {
     it('should use strong comparison: a weak If-Match never matches', async () => {
       const plan = makePlan();
       const etag = (await create(plan)).headers.get('etag')!;
-      expectErrorEnvelope(await api.put(`/api/v1/plans/${plan.objectId}`, plan, { token: owner.accessToken, headers: { 'if-match': `W/${etag}` } }), 412, 'PRECONDITION_FAILED');
+      expectErrorEnvelope(
+        await api.put(`/api/v1/plans/${plan.objectId}`, plan, { token: owner.accessToken, headers: { 'if-match': `W/${etag}` } }),
+        412,
+        'PRECONDITION_FAILED',
+      );
     });
 
     it('should replace the plan and return a new ETag that the next GET repeats', async () => {
@@ -168,11 +184,15 @@ describe('plans API (e2e through the gateway)', () => {
       const etag = (await create(plan)).headers.get('etag')!;
       const other = makePlan();
       expectErrorEnvelope(await api.put(`/api/v1/plans/${plan.objectId}`, other, { token: owner.accessToken, headers: { 'if-match': etag } }), 400, 'VALIDATION_ERROR');
-      expectErrorEnvelope(await api.put(`/api/v1/plans/${plan.objectId}`, { ...plan, planType: '' }, { token: owner.accessToken, headers: { 'if-match': etag } }), 400, 'VALIDATION_ERROR');
+      expectErrorEnvelope(
+        await api.put(`/api/v1/plans/${plan.objectId}`, { ...plan, planType: '' }, { token: owner.accessToken, headers: { 'if-match': etag } }),
+        400,
+        'VALIDATION_ERROR',
+      );
       expect(await etagOf(plan.objectId)).toBe(etag);
     });
 
-    it("should let only the creator or an admin replace a plan", async () => {
+    it('should let only the creator or an admin replace a plan', async () => {
       const plan = makePlan();
       const etag = (await create(plan)).headers.get('etag')!;
       expectErrorEnvelope(await api.put(`/api/v1/plans/${plan.objectId}`, plan, { token: other.accessToken, headers: { 'if-match': etag } }), 403, 'FORBIDDEN');
@@ -208,14 +228,23 @@ describe('plans API (e2e through the gateway)', () => {
       const plan = makePlan();
       const etag = (await create(plan)).headers.get('etag')!;
       const [keep, drop] = plan.linkedPlanServices;
-      const added = { ...keep, objectId: `${keep.objectId}-new`, linkedService: { ...keep.linkedService, objectId: `${keep.linkedService.objectId}-new`, name: 'Dental' }, planserviceCostShares: { ...keep.planserviceCostShares, objectId: `${keep.planserviceCostShares.objectId}-new` } };
-      const res = await mergePatch(plan.objectId, {
-        linkedPlanServices: [
-          { objectId: keep.objectId, planserviceCostShares: { objectId: keep.planserviceCostShares.objectId, copay: 0, deductible: 0 } },
-          { objectId: drop.objectId, _delete: true },
-          added,
-        ],
-      }, etag);
+      const added = {
+        ...keep,
+        objectId: `${keep.objectId}-new`,
+        linkedService: { ...keep.linkedService, objectId: `${keep.linkedService.objectId}-new`, name: 'Dental' },
+        planserviceCostShares: { ...keep.planserviceCostShares, objectId: `${keep.planserviceCostShares.objectId}-new` },
+      };
+      const res = await mergePatch(
+        plan.objectId,
+        {
+          linkedPlanServices: [
+            { objectId: keep.objectId, planserviceCostShares: { objectId: keep.planserviceCostShares.objectId, copay: 0, deductible: 0 } },
+            { objectId: drop.objectId, _delete: true },
+            added,
+          ],
+        },
+        etag,
+      );
       expect(res.status).toBe(200);
       expect(res.body.linkedPlanServices.map((s: { objectId: string }) => s.objectId)).toEqual([keep.objectId, added.objectId]);
       expect(res.body.linkedPlanServices[0].planserviceCostShares).toMatchObject({ copay: 0, deductible: 0, _org: 'example.com' });
@@ -253,11 +282,29 @@ describe('plans API (e2e through the gateway)', () => {
     it('should apply an RFC 6902 JSON Patch atomically', async () => {
       const plan = makePlan();
       const etag = (await create(plan)).headers.get('etag')!;
-      const ok = await mergePatch(plan.objectId, [{ op: 'test', path: '/planType', value: 'inNetwork' }, { op: 'replace', path: '/planCostShares/copay', value: 99 }], etag, owner.accessToken, 'application/json-patch+json');
+      const ok = await mergePatch(
+        plan.objectId,
+        [
+          { op: 'test', path: '/planType', value: 'inNetwork' },
+          { op: 'replace', path: '/planCostShares/copay', value: 99 },
+        ],
+        etag,
+        owner.accessToken,
+        'application/json-patch+json',
+      );
       expect(ok.status).toBe(200);
       expect(ok.body.planCostShares.copay).toBe(99);
       const next = ok.headers.get('etag')!;
-      const failing = await mergePatch(plan.objectId, [{ op: 'replace', path: '/planType', value: 'x' }, { op: 'test', path: '/planCostShares/copay', value: 1 }], next, owner.accessToken, 'application/json-patch+json');
+      const failing = await mergePatch(
+        plan.objectId,
+        [
+          { op: 'replace', path: '/planType', value: 'x' },
+          { op: 'test', path: '/planCostShares/copay', value: 1 },
+        ],
+        next,
+        owner.accessToken,
+        'application/json-patch+json',
+      );
       expectErrorEnvelope(failing, 409, 'PATCH_CONFLICT');
       const malformed = await mergePatch(plan.objectId, { op: 'replace' }, next, owner.accessToken, 'application/json-patch+json');
       expectErrorEnvelope(malformed, 400, 'MALFORMED_PATCH');
@@ -276,12 +323,20 @@ describe('plans API (e2e through the gateway)', () => {
       const wrongType = await mergePatch(plan.objectId, {}, etag, owner.accessToken, 'text/plain');
       expectErrorEnvelope(wrongType, 415, 'UNSUPPORTED_MEDIA_TYPE');
       expect(wrongType.headers.get('accept-patch')).toContain('application/merge-patch+json');
-      const noPrecondition = await api.request('PATCH', `/api/v1/plans/${plan.objectId}`, { token: owner.accessToken, rawBody: '{}', headers: { 'content-type': 'application/merge-patch+json' } });
+      const noPrecondition = await api.request('PATCH', `/api/v1/plans/${plan.objectId}`, {
+        token: owner.accessToken,
+        rawBody: '{}',
+        headers: { 'content-type': 'application/merge-patch+json' },
+      });
       expectErrorEnvelope(noPrecondition, 428, 'PRECONDITION_REQUIRED');
       expectErrorEnvelope(await mergePatch(plan.objectId, {}, '"stale"'), 412, 'PRECONDITION_FAILED');
       expectErrorEnvelope(await mergePatch('no-such-plan', {}, etag), 404, 'NOT_FOUND');
       expectErrorEnvelope(await mergePatch(plan.objectId, {}, etag, other.accessToken), 403, 'FORBIDDEN');
-      const malformedJson = await api.request('PATCH', `/api/v1/plans/${plan.objectId}`, { token: owner.accessToken, rawBody: '{"planType":', headers: { 'content-type': 'application/merge-patch+json', 'if-match': etag } });
+      const malformedJson = await api.request('PATCH', `/api/v1/plans/${plan.objectId}`, {
+        token: owner.accessToken,
+        rawBody: '{"planType":',
+        headers: { 'content-type': 'application/merge-patch+json', 'if-match': etag },
+      });
       expectErrorEnvelope(malformedJson, 400, 'MALFORMED_JSON');
     });
 
@@ -324,7 +379,11 @@ describe('plans API (e2e through the gateway)', () => {
     it('should honour an optional If-Match (412 when stale) and ownership (403)', async () => {
       const plan = makePlan();
       const etag = (await create(plan)).headers.get('etag')!;
-      expectErrorEnvelope(await api.delete(`/api/v1/plans/${plan.objectId}`, { token: owner.accessToken, headers: { 'if-match': '"stale"' } }), 412, 'PRECONDITION_FAILED');
+      expectErrorEnvelope(
+        await api.delete(`/api/v1/plans/${plan.objectId}`, { token: owner.accessToken, headers: { 'if-match': '"stale"' } }),
+        412,
+        'PRECONDITION_FAILED',
+      );
       expectErrorEnvelope(await api.delete(`/api/v1/plans/${plan.objectId}`, { token: other.accessToken }), 403, 'FORBIDDEN');
       expect((await api.delete(`/api/v1/plans/${plan.objectId}`, { token: owner.accessToken, headers: { 'if-match': etag } })).status).toBe(204);
     });

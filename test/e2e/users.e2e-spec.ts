@@ -50,7 +50,7 @@ describe('users and roles (e2e through the gateway)', () => {
       expectErrorEnvelope(res, 403, 'FORBIDDEN');
     });
 
-    it("should let a user read themself but not someone else (403)", async () => {
+    it('should let a user read themself but not someone else (403)', async () => {
       const own = await api.get(`/api/v1/users/${user.id}`, { token: user.accessToken });
       expect(own.status).toBe(200);
       expect(own.body).toMatchObject({ id: user.id, contents: [] });
@@ -126,18 +126,11 @@ describe('users and roles (e2e through the gateway)', () => {
       expect(new Set(ids).size).toBe(4);
     });
 
-    it.each([
-      ['page=0'],
-      ['page=-1'],
-      ['page=abc'],
-      ['page_size=0'],
-      ['page_size=101'],
-      ['page_size=2.5'],
-      ['sort_by=password_hash'],
-      ['order=sideways'],
-      ['unknown=1'],
-    ])('should reject %s with 400 instead of clamping', async (query) => {
-      expectErrorEnvelope(await api.get(`/api/v1/users?${query}`, { token: admin.accessToken }), 400, 'VALIDATION_ERROR');
-    });
+    it.each([['page=0'], ['page=-1'], ['page=abc'], ['page_size=0'], ['page_size=101'], ['page_size=2.5'], ['sort_by=password_hash'], ['order=sideways'], ['unknown=1']])(
+      'should reject %s with 400 instead of clamping',
+      async (query) => {
+        expectErrorEnvelope(await api.get(`/api/v1/users?${query}`, { token: admin.accessToken }), 400, 'VALIDATION_ERROR');
+      },
+    );
   });
 });

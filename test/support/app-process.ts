@@ -44,11 +44,15 @@ export class AppProcess {
   async ready(timeoutMs = 30_000): Promise<this> {
     let exitCode: number | null | undefined;
     void this.exited.then((code) => (exitCode = code));
-    await eventually(async () => {
-      if (exitCode !== undefined) throw new Error(`${this.name} exited with ${exitCode}:\n${this.lines.slice(-20).join('\n')}`);
-      const response = await fetch(`${this.url}/health/ready`);
-      if (response.status !== 200) throw new Error(`${this.name} not ready: ${response.status}`);
-    }, timeoutMs, 150);
+    await eventually(
+      async () => {
+        if (exitCode !== undefined) throw new Error(`${this.name} exited with ${exitCode}:\n${this.lines.slice(-20).join('\n')}`);
+        const response = await fetch(`${this.url}/health/ready`);
+        if (response.status !== 200) throw new Error(`${this.name} not ready: ${response.status}`);
+      },
+      timeoutMs,
+      150,
+    );
     return this;
   }
 

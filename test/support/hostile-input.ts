@@ -17,7 +17,9 @@ export function jsonText(value: unknown): string {
   if (value instanceof DuplicateKeys) return `{${value.entries.map(([key, item]) => `${JSON.stringify(key)}:${jsonText(item)}`).join(',')}}`;
   if (Array.isArray(value)) return `[${value.map(jsonText).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}:${jsonText(item)}`).join(',')}}`;
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)}:${jsonText(item)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -90,10 +92,7 @@ export function urlEncode(value: string): string {
 // Percent sequences a decoder has to survive: NUL, a CESU-8 surrogate, an overlong NUL, a truncated escape.
 export const RAW_URL_SEQUENCES = ['%00', '%ED%A0%80', '%C0%80', '%E0%A4%A', '%', '..%2F..%2F', '%FF%FE'];
 
-export const hostileUrlPart = fc.oneof(
-  { weight: 3, arbitrary: hostileString.map(urlEncode) },
-  { weight: 1, arbitrary: fc.constantFrom(...RAW_URL_SEQUENCES) },
-);
+export const hostileUrlPart = fc.oneof({ weight: 3, arbitrary: hostileString.map(urlEncode) }, { weight: 1, arbitrary: fc.constantFrom(...RAW_URL_SEQUENCES) });
 
 // Every path inside a JSON value (as key lists), so a valid sample can be mutated at any depth.
 export function valuePaths(value: unknown): string[][] {

@@ -7,7 +7,9 @@ const baseline = Object.fromEntries(Object.entries(watched).map(([name, proto]) 
 process.on('SIGUSR2', () => {
   const added = {};
   for (const [name, proto] of Object.entries(watched)) {
-    const keys = Reflect.ownKeys(proto).map(String).filter((key) => !baseline[name].has(key));
+    const keys = Reflect.ownKeys(proto)
+      .map(String)
+      .filter((key) => !baseline[name].has(key));
     if (keys.length > 0) added[name] = keys;
   }
   process.stdout.write(`${JSON.stringify({ pollution_probe: added, polluted_plain_object: Object.keys({}.__proto__).length > 0 || 'polluted' in {} })}\n`);

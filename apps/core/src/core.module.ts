@@ -15,7 +15,6 @@ import {
   REDIS,
   rmqConsumerProviders,
   RmqConnection,
-
 } from '@app/common';
 import { QUEUES } from '@app/contracts';
 import { PersistenceModule, runMigrationsLocked } from '@app/persistence';

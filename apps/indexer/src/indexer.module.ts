@@ -24,11 +24,7 @@ export class IndexerModule {
         }),
       ],
       controllers: [UserEventsHandlers, PlanEventsHandlers],
-      providers: [
-        { provide: INDEXER_CONFIG, useValue: config },
-        ...rmqConsumerProviders(QUEUES.indexerEvents, config.SHUTDOWN_GRACE_MS),
-        IndexLagRecorder,
-      ],
+      providers: [{ provide: INDEXER_CONFIG, useValue: config }, ...rmqConsumerProviders(QUEUES.indexerEvents, config.SHUTDOWN_GRACE_MS), IndexLagRecorder],
     };
   }
 }

@@ -9,7 +9,6 @@ import { CORE_CONFIG, CoreConfig } from '../config/core.config';
 
 export const JWT_KEYS = Symbol('JWT_KEYS');
 
-
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

@@ -95,7 +95,11 @@ describe('mergePatch', () => {
 
     it('should apply merge, delete and append together when one patch mixes them', () => {
       const result = sut(target(), {
-        services: [{ objectId: 'a', _delete: true }, { objectId: 'c', name: 'C2' }, { objectId: 'e', name: 'E' }],
+        services: [
+          { objectId: 'a', _delete: true },
+          { objectId: 'c', name: 'C2' },
+          { objectId: 'e', name: 'E' },
+        ],
       }) as { services: Array<{ objectId: string; name: string }> };
 
       expect(result.services.map((service) => [service.objectId, service.name])).toEqual([
@@ -108,8 +112,23 @@ describe('mergePatch', () => {
 
   describe('inputs', () => {
     it('should leave the target and the patch unchanged when it merges', () => {
-      const target = { a: { b: 1 }, list: [{ objectId: 'x', v: 1 }, { objectId: 'y', v: 2 }], gone: 'g' };
-      const patch = { a: { b: 2, c: 3 }, list: [{ objectId: 'x', v: 9 }, { objectId: 'y', _delete: true }, { objectId: 'z', v: 3 }], gone: null };
+      const target = {
+        a: { b: 1 },
+        list: [
+          { objectId: 'x', v: 1 },
+          { objectId: 'y', v: 2 },
+        ],
+        gone: 'g',
+      };
+      const patch = {
+        a: { b: 2, c: 3 },
+        list: [
+          { objectId: 'x', v: 9 },
+          { objectId: 'y', _delete: true },
+          { objectId: 'z', v: 3 },
+        ],
+        gone: null,
+      };
       const targetBefore = structuredClone(target);
       const patchBefore = structuredClone(patch);
 
@@ -133,6 +152,16 @@ describe('mergePatch', () => {
 
 describe('mergePatch regressions', () => {
   it('should apply objectId semantics even when the target has no array there yet, dropping _delete markers', () => {
-    expect(mergePatch({ a: 1 }, { list: [{ objectId: 'x', _delete: true }, { objectId: 'y', v: 1 }] })).toEqual({ a: 1, list: [{ objectId: 'y', v: 1 }] });
+    expect(
+      mergePatch(
+        { a: 1 },
+        {
+          list: [
+            { objectId: 'x', _delete: true },
+            { objectId: 'y', v: 1 },
+          ],
+        },
+      ),
+    ).toEqual({ a: 1, list: [{ objectId: 'y', v: 1 }] });
   });
 });

@@ -1,8 +1,7 @@
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isObject = (value: unknown): value is Record<string, Json> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const hasObjectId = (value: unknown): value is Record<string, Json> & { objectId: string } =>
-  isObject(value) && typeof value.objectId === 'string';
+const hasObjectId = (value: unknown): value is Record<string, Json> & { objectId: string } => isObject(value) && typeof value.objectId === 'string';
 
 // RFC 7396 merge patch, with the contract's rule for arrays of objects that carry an objectId: elements are
 // merged by objectId (a matching element is merged recursively, a new one appended) and

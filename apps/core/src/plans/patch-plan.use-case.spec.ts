@@ -287,7 +287,10 @@ describe('PatchPlanUseCase regressions', () => {
       const { patch, replacer } = setup();
       const deep = JSON.parse(`{"planType":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
 
-      await expect(patch('merge', deep)).rejects.toMatchObject({ code: 'VALIDATION_ERROR', details: { errors: [expect.objectContaining({ message: 'nests deeper than 64 levels' })] } });
+      await expect(patch('merge', deep)).rejects.toMatchObject({
+        code: 'VALIDATION_ERROR',
+        details: { errors: [expect.objectContaining({ message: 'nests deeper than 64 levels' })] },
+      });
       expect(replacer.replace).not.toHaveBeenCalled();
     });
 

@@ -66,7 +66,17 @@ describe('decomposePlan', () => {
 
     const { searchText, planType, org } = sut(document);
 
-    for (const word of ['inNetwork', 'root.org', 'plan-cost.org', 'ps-one.org', 'service-one.org', 'ps-cost-one.org', 'service-two.org', 'Yearly physical', 'well baby']) {
+    for (const word of [
+      'inNetwork',
+      'root.org',
+      'plan-cost.org',
+      'ps-one.org',
+      'service-one.org',
+      'ps-cost-one.org',
+      'service-two.org',
+      'Yearly physical',
+      'well baby',
+    ]) {
       expect(searchText).toContain(word);
     }
     expect({ planType, org }).toEqual({ planType: 'inNetwork', org: 'root.org' });

@@ -94,10 +94,7 @@ describe('PlanSchemaValidator', () => {
     document.linkedPlanServices[0].planserviceCostShares.objectId = document.planCostShares.objectId;
     document.linkedPlanServices[1].planserviceCostShares.objectId = document.planCostShares.objectId;
 
-    expect(pointers(sut.violations(document))).toEqual([
-      '/linkedPlanServices/0/planserviceCostShares/objectId',
-      '/linkedPlanServices/1/planserviceCostShares/objectId',
-    ]);
+    expect(pointers(sut.violations(document))).toEqual(['/linkedPlanServices/0/planserviceCostShares/objectId', '/linkedPlanServices/1/planserviceCostShares/objectId']);
   });
 });
 
@@ -112,7 +109,12 @@ describe('PlanSchemaValidator regressions', () => {
     const plan = structuredClone(example);
     plan.planType = '';
     plan.linkedPlanServices[1].objectId = plan.linkedPlanServices[0].objectId;
-    expect(sut.violations(plan).map((v) => v.pointer).sort()).toEqual(['/linkedPlanServices/1/objectId', '/planType']);
+    expect(
+      sut
+        .violations(plan)
+        .map((v) => v.pointer)
+        .sort(),
+    ).toEqual(['/linkedPlanServices/1/objectId', '/planType']);
   });
 
   it('should point at copay when it is beyond the integer range the store holds', () => {

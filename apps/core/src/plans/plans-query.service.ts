@@ -28,7 +28,10 @@ export class PlansQueryService {
   }
 
   async find(query: SearchPlansPayload): Promise<Page<PlanListItem>> {
-    for (const [min, max] of [['minCopay', 'maxCopay'], ['minDeductible', 'maxDeductible']] as const) {
+    for (const [min, max] of [
+      ['minCopay', 'maxCopay'],
+      ['minDeductible', 'maxDeductible'],
+    ] as const) {
       if (query[min] !== undefined && query[max] !== undefined && query[min] > query[max]) {
         throw new DomainError('VALIDATION_ERROR', `${min} must not exceed ${max}`, { errors: [{ field: min, problems: [`must be <= ${max}`] }] });
       }

@@ -96,10 +96,7 @@ describe('AccessGuard', () => {
 
   beforeAll(async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    keys = await loadJwtKeys(
-      { NODE_ENV: 'test', JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), JWT_KEYS_DIR: '/nonexistent' },
-      true,
-    );
+    keys = await loadJwtKeys({ NODE_ENV: 'test', JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), JWT_KEYS_DIR: '/nonexistent' }, true);
     new JwtStrategy(new JwtVerifier(keys, { JWT_ISSUER: ISSUER } as GatewayConfig));
   });
 
@@ -109,8 +106,16 @@ describe('AccessGuard', () => {
     ['no token is sent', async () => undefined, 'UNAUTHORIZED'],
     ['the header is not "Bearer <token>"', async () => 'Token abc', 'INVALID_TOKEN'],
     ['the token is garbage', async () => 'Bearer not.a.jwt', 'INVALID_TOKEN'],
-    ['the token has expired', async () => `Bearer ${await sign(keys.privateKey!, { sub: userId, role: 'user', expiresAt: Math.floor(Date.now() / 1000) - 10 })}`, 'TOKEN_EXPIRED'],
-    ['the token is signed by another key', async () => `Bearer ${await sign(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, { sub: userId, role: 'admin' })}`, 'INVALID_TOKEN'],
+    [
+      'the token has expired',
+      async () => `Bearer ${await sign(keys.privateKey!, { sub: userId, role: 'user', expiresAt: Math.floor(Date.now() / 1000) - 10 })}`,
+      'TOKEN_EXPIRED',
+    ],
+    [
+      'the token is signed by another key',
+      async () => `Bearer ${await sign(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, { sub: userId, role: 'admin' })}`,
+      'INVALID_TOKEN',
+    ],
   ])('should answer 401 with WWW-Authenticate: Bearer and count the caller once as anonymous when %s', async (_case, authorization, code) => {
     const req = request(await authorization());
 

@@ -52,7 +52,7 @@ export class AccessGuard extends AuthGuard('jwt') {
   // contract's DomainError, so the filter answers 401 with WWW-Authenticate: Bearer. An error is the claims
   // check's DomainError, or something unexpected that must stay a 500 rather than pass for a bad token.
   override handleRequest<TClaims>(error: unknown, claims: TClaims | false, info: unknown, context: ExecutionContext): TClaims {
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error('the jwt strategy failed', { cause: error });
     if (claims) return claims;
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
     throw bearerToken(header) ? accessTokenError(info) : missingTokenError(header);

@@ -66,7 +66,7 @@ type Verification = (token: string) => Promise<AccessClaims>;
 function throughGuard(verifier: JwtVerifier): Verification {
   new JwtStrategy(verifier);
   const access = {
-    refuse: (_request: unknown, _reply: unknown, refusal: unknown) => Promise.reject(refusal),
+    refuse: (_request: unknown, _reply: unknown, refusal: Error) => Promise.reject(refusal),
     admit: async () => ({ user: { role: 'user' }, version: 1, deleted: false }),
     authorize: () => undefined,
   } as unknown as AccessService;

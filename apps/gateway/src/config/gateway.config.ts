@@ -7,7 +7,10 @@ const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   RATE_LIMIT_ANON_PER_HOUR: positiveInt(100),
   RATE_LIMIT_USER_PER_HOUR: positiveInt(1000),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;

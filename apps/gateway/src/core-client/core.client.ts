@@ -18,7 +18,9 @@ export class CoreClient implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     // Connect eagerly so the first request does not pay for it; failures surface per request after that.
-    await this.client.connect().catch((error: unknown) => this.logger.warn(`core RPC client not connected yet: ${error instanceof Error ? error.message : String(error)}`));
+    await this.client
+      .connect()
+      .catch((error: unknown) => this.logger.warn(`core RPC client not connected yet: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -27,9 +29,7 @@ export class CoreClient implements OnModuleInit, OnApplicationShutdown {
 
   async send<T>(pattern: string, data: unknown, requestId: string): Promise<T> {
     const ttl = this.config.RPC_TIMEOUT_MS;
-    const record = new RmqRecordBuilder(data)
-      .setOptions({ headers: { [REQUEST_ID_HEADER]: requestId }, expiration: String(ttl), persistent: true })
-      .build();
+    const record = new RmqRecordBuilder(data).setOptions({ headers: { [REQUEST_ID_HEADER]: requestId }, expiration: String(ttl), persistent: true }).build();
     try {
       return await firstValueFrom(this.client.send<T>(pattern, record).pipe(timeout(ttl)));
     } catch (error) {

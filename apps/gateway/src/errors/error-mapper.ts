@@ -18,7 +18,12 @@ const HTTP_STATUS_CODES: Record<number, string> = {
   429: 'RATE_LIMITED',
 };
 
-const MALFORMED_JSON_MESSAGES = ['Body is not valid JSON', "Body cannot be empty when content-type is set to 'application/json'", 'Unexpected', 'Object contains forbidden prototype property'];
+const MALFORMED_JSON_MESSAGES = [
+  'Body is not valid JSON',
+  "Body cannot be empty when content-type is set to 'application/json'",
+  'Unexpected',
+  'Object contains forbidden prototype property',
+];
 
 const FASTIFY_CODES: Record<string, MappedError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, payload: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' } },

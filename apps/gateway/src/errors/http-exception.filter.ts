@@ -12,10 +12,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, exceptio
   }
   if (status === 401) reply.header('WWW-Authenticate', 'Bearer');
   if (status === 415 && request.method === 'PATCH') reply.header('Accept-Patch', ACCEPT_PATCH);
-  void reply
-    .status(status)
-    .header('Content-Type', 'application/json; charset=utf-8')
-    .send(errorEnvelope(payload, request.id));
+  void reply.status(status).header('Content-Type', 'application/json; charset=utf-8').send(errorEnvelope(payload, request.id));
 }
 
 // The one place HTTP errors are written: the contract's envelope, never a stack or internal detail.

@@ -60,7 +60,15 @@ describe('strongTags', () => {
   const sut = strongTags;
 
   it('should keep only the strong opaque tags when the list mixes weak and strong', () => {
-    expect(sut({ any: false, tags: [{ weak: true, opaque: '"a"' }, { weak: false, opaque: '"b"' }] })).toEqual({ any: false, tags: ['"b"'] });
+    expect(
+      sut({
+        any: false,
+        tags: [
+          { weak: true, opaque: '"a"' },
+          { weak: false, opaque: '"b"' },
+        ],
+      }),
+    ).toEqual({ any: false, tags: ['"b"'] });
   });
 
   it('should keep any when the condition is *', () => {

@@ -2,27 +2,11 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, P
 import { ApiHeader, ApiNotModifiedResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, MetricsService } from '@app/common';
-import {
-  Actor,
-  Page,
-  PLAN_ID_PATTERN,
-  PLAN_PATTERNS,
-  PlanListItem,
-  PlanRecord,
-} from '@app/contracts';
+import { Actor, Page, PLAN_ID_PATTERN, PLAN_PATTERNS, PlanListItem, PlanRecord } from '@app/contracts';
 import { PrefetchHash } from '../access/access.decorators';
 import { CoreClient } from '../core-client/core.client';
 import { ACCEPT_PATCH } from '../errors/http-exception.filter';
-import {
-  ApiAuthenticated,
-  ApiErrors,
-  ApiIfMatch,
-  ApiJsonBody,
-  ApiNoContent,
-  ApiPageOf,
-  ApiPlanPatchBody,
-  ApiPlanResponse,
-} from '../http/openapi/api-docs.decorators';
+import { ApiAuthenticated, ApiErrors, ApiIfMatch, ApiJsonBody, ApiNoContent, ApiPageOf, ApiPlanPatchBody, ApiPlanResponse } from '../http/openapi/api-docs.decorators';
 import { headerRefs, PLAN_REF } from '../http/openapi/openapi.components';
 import { CurrentActor, RequestId } from '../http/request-id.decorator';
 import { PlanListItemDto } from './dto/plan-views.dto';
@@ -152,12 +136,7 @@ export class PlansController {
   @ApiIfMatch(false)
   @ApiNoContent('the plan and every nested object are gone')
   @ApiErrors(400, 403, 404, 412)
-  async remove(
-    @Param('id') id: string,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor,
-    @RequestId() requestId: string,
-  ): Promise<void> {
+  async remove(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<void> {
     const condition = parseEntityTags(ifMatch);
     await this.core.send(PLAN_PATTERNS.remove, { actor, id: planId(id), ...(condition ? { if_match: strongTags(condition) } : {}) }, requestId);
   }
@@ -173,5 +152,4 @@ export class PlansController {
       .header('Content-Type', JSON_TYPE)
       .send(JSON.stringify(record.document));
   }
-
 }

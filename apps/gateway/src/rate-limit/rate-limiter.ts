@@ -20,10 +20,7 @@ export interface RateLimitDecision {
 }
 
 export function queueRateLimit(pipeline: ChainableCommander, key: string): ChainableCommander {
-  return (pipeline as ChainableCommander & { rateLimit(key: string, windowMs: number): ChainableCommander }).rateLimit(
-    `rl:${key}`,
-    RATE_LIMIT_WINDOW_MS,
-  );
+  return (pipeline as ChainableCommander & { rateLimit(key: string, windowMs: number): ChainableCommander }).rateLimit(`rl:${key}`, RATE_LIMIT_WINDOW_MS);
 }
 
 export function decide(limit: number, count: number, ttlMs: number, nowMs: number): RateLimitDecision {

@@ -56,12 +56,7 @@ export class UsersController {
   @ApiJsonBody()
   @ApiOkResponse({ type: UserView })
   @ApiErrors(403, 404, 409)
-  update(
-    @Param('id', uuidParam) id: string,
-    @Body() body: UpdateUserDto,
-    @CurrentActor() actor: Actor,
-    @RequestId() requestId: string,
-  ): Promise<UserView> {
+  update(@Param('id', uuidParam) id: string, @Body() body: UpdateUserDto, @CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<UserView> {
     return this.core.send(PATTERNS.users.update, { actor, id, user: body }, requestId);
   }
 

@@ -4,14 +4,17 @@ import { z } from 'zod';
 const schedulerEnvSchema = baseEnvSchema.extend({
   SCHEDULER_PORT: port(3003),
   PROVIDER_URL: z.string().url().default('http://127.0.0.1:3004/feed'),
-  PROVIDER_TIMEZONE: z.string().default('Europe/Madrid').refine((zone) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone such as Europe/Madrid'),
+  PROVIDER_TIMEZONE: z
+    .string()
+    .default('Europe/Madrid')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Madrid'),
   PROVIDER_SYNC_INTERVAL: durationMs('30s'),
   MV_REFRESH_SCHEDULE: z.string().default('@hourly'),
 });

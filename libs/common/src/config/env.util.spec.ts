@@ -28,9 +28,7 @@ describe('parseEnv', () => {
   });
 
   it('should list every bad variable in the error message when it throws', () => {
-    expect(() => sut(baseEnvSchema, { REDIS_URL: 'not a url', SHUTDOWN_GRACE_MS: '0' })).toThrow(
-      /Invalid configuration: .*REDIS_URL.*SHUTDOWN_GRACE_MS/,
-    );
+    expect(() => sut(baseEnvSchema, { REDIS_URL: 'not a url', SHUTDOWN_GRACE_MS: '0' })).toThrow(/Invalid configuration: .*REDIS_URL.*SHUTDOWN_GRACE_MS/);
   });
 
   it('should apply the defaults when variables are unset', () => {

@@ -23,12 +23,7 @@ export class DomainError extends Error {
   }
 
   static isPayload(value: unknown): value is ErrorPayload {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as ErrorPayload).code === 'string' &&
-      typeof (value as ErrorPayload).message === 'string'
-    );
+    return typeof value === 'object' && value !== null && typeof (value as ErrorPayload).code === 'string' && typeof (value as ErrorPayload).message === 'string';
   }
 }
 

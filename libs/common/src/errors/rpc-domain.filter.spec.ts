@@ -20,7 +20,10 @@ describe('RpcDomainExceptionFilter', () => {
 
   it.each([
     ['numeric_value_out_of_range on a pg error', { code: '22003', message: 'integer out of range', detail: 'secret detail' }],
-    ['invalid_text_representation on a TypeORM QueryFailedError', { driverError: { code: '22P02' }, message: 'invalid input syntax for type uuid: "x"', query: 'SELECT 1' }],
+    [
+      'invalid_text_representation on a TypeORM QueryFailedError',
+      { driverError: { code: '22P02' }, message: 'invalid input syntax for type uuid: "x"', query: 'SELECT 1' },
+    ],
     ['untranslatable_character', { code: '22P05', message: 'unsupported Unicode escape sequence' }],
   ])('should answer VALIDATION_ERROR without the database detail when core meets %s', async (_case, exception) => {
     const reply = await replyFor(Object.assign(new Error(exception.message), exception));

@@ -16,11 +16,12 @@ export class RpcDomainExceptionFilter implements ExceptionFilter {
     if (host.getType() === 'http') {
       // The ops port (health, metrics) of a message-driven app: same envelope as the gateway's.
       const http = host.switchToHttp();
-      const { status, payload } = exception instanceof DomainError
-        ? { status: statusForCode(exception.code), payload: exception.toPayload() }
-        : exception instanceof HttpException
-          ? { status: exception.getStatus(), payload: { code: exception.getStatus() === 404 ? 'ROUTE_NOT_FOUND' : 'INTERNAL_ERROR', message: exception.message } }
-          : { status: 500, payload: { code: 'INTERNAL_ERROR', message: 'Internal error' } };
+      const { status, payload } =
+        exception instanceof DomainError
+          ? { status: statusForCode(exception.code), payload: exception.toPayload() }
+          : exception instanceof HttpException
+            ? { status: exception.getStatus(), payload: { code: exception.getStatus() === 404 ? 'ROUTE_NOT_FOUND' : 'INTERNAL_ERROR', message: exception.message } }
+            : { status: 500, payload: { code: 'INTERNAL_ERROR', message: 'Internal error' } };
       return http.getResponse<FastifyReply>().status(status).send(errorEnvelope(payload, http.getRequest<FastifyRequest>().id));
     }
     return throwError(() => this.toPayload(exception));

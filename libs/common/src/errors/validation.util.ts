@@ -21,7 +21,6 @@ export function strictValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new DomainError('VALIDATION_ERROR', 'Request validation failed', { errors: flattenValidationErrors(errors) }),
+    exceptionFactory: (errors) => new DomainError('VALIDATION_ERROR', 'Request validation failed', { errors: flattenValidationErrors(errors) }),
   });
 }

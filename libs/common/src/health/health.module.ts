@@ -13,10 +13,7 @@ export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 const CHECK_TIMEOUT_MS = 2000;
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  return Promise.race([
-    promise,
-    new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
-  ]);
+  return Promise.race([promise, new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
 }
 
 @PublicRoute()

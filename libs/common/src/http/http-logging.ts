@@ -21,9 +21,7 @@ export function createFastifyAdapter(options: { bodyLimit?: number; trustProxy?:
     maxParamLength: MAX_PATH_PARAMETER_LENGTH,
     frameworkErrors: (error: { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
       const message =
-        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-          ? `A path parameter is longer than ${MAX_PATH_PARAMETER_LENGTH} characters`
-          : 'The URL is not validly percent-encoded';
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? `A path parameter is longer than ${MAX_PATH_PARAMETER_LENGTH} characters` : 'The URL is not validly percent-encoded';
       void reply
         .status(400)
         .header(REQUEST_ID_HEADER, request.id)

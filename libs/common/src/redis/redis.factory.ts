@@ -20,10 +20,15 @@ export async function connectRedis(url: string, name: string, timeoutMs = 5000):
   const redis = createRedis(url, name);
   redis.on('error', () => undefined); // reconnects on its own; readiness reports the outage
   try {
-    await withStartupTimeout('Redis', url, timeoutMs, new Promise<void>((resolve, reject) => {
-      redis.once('ready', () => resolve());
-      redis.once('end', () => reject(new Error('connection closed')));
-    }));
+    await withStartupTimeout(
+      'Redis',
+      url,
+      timeoutMs,
+      new Promise<void>((resolve, reject) => {
+        redis.once('ready', () => resolve());
+        redis.once('end', () => reject(new Error('connection closed')));
+      }),
+    );
     return redis;
   } catch (error) {
     redis.disconnect();

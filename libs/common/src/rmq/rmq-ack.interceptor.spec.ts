@@ -68,7 +68,12 @@ describe('RmqAckInterceptor', () => {
     const work = new Subject<string>();
     const seen: unknown[] = [];
     const done = new Promise<void>((resolve) =>
-      sut.intercept(rpcContext(message, channel), handler(() => work)).subscribe({ next: (v) => seen.push(v), complete: resolve }),
+      sut
+        .intercept(
+          rpcContext(message, channel),
+          handler(() => work),
+        )
+        .subscribe({ next: (v) => seen.push(v), complete: resolve }),
     );
 
     work.next('result');
@@ -88,7 +93,12 @@ describe('RmqAckInterceptor', () => {
   it('should dead-letter without requeue when an event handler fails', async () => {
     const message = fakeMessage();
 
-    const result = await outcome(sut.intercept(rpcContext(message, channel), handler(() => throwError(() => new Error('boom')))));
+    const result = await outcome(
+      sut.intercept(
+        rpcContext(message, channel),
+        handler(() => throwError(() => new Error('boom'))),
+      ),
+    );
 
     expect(result.error).toEqual(new Error('boom'));
     expect(channel.nack).toHaveBeenCalledTimes(1);
@@ -102,7 +112,12 @@ describe('RmqAckInterceptor', () => {
     const message = fakeMessage({ replyTo: 'amq.rabbitmq.reply-to', correlationId: 'c-1' });
     const failure = new Error('not found');
 
-    const result = await outcome(sut.intercept(rpcContext(message, channel), handler(() => throwError(() => failure))));
+    const result = await outcome(
+      sut.intercept(
+        rpcContext(message, channel),
+        handler(() => throwError(() => failure)),
+      ),
+    );
 
     expect(result.error).toBe(failure);
     expect(channel.ack).toHaveBeenCalledTimes(1);
@@ -127,15 +142,18 @@ describe('RmqAckInterceptor', () => {
   it('should republish to the consumer queue with the next attempt and ack the original when a transient failure is below the bound', async () => {
     const message = fakeMessage({ headers: { 'x-request-id': 'req-1', [ATTEMPT_HEADER]: 2 }, messageId: 'm-1' });
 
-    await outcome(sut.intercept(rpcContext(message, channel), handler(() => throwError(() => new TransientError('redis blip')))));
+    await outcome(
+      sut.intercept(
+        rpcContext(message, channel),
+        handler(() => throwError(() => new TransientError('redis blip'))),
+      ),
+    );
 
     expect(channel.sendToQueue).toHaveBeenCalledTimes(1);
     const [queue, content, options] = channel.sendToQueue.mock.calls[0];
     expect(queue).toBe(QUEUE);
     expect(content).toBe(message.content);
-    expect(options).toEqual(
-      expect.objectContaining({ messageId: 'm-1', persistent: true, headers: { 'x-request-id': 'req-1', [ATTEMPT_HEADER]: 3 } }),
-    );
+    expect(options).toEqual(expect.objectContaining({ messageId: 'm-1', persistent: true, headers: { 'x-request-id': 'req-1', [ATTEMPT_HEADER]: 3 } }));
     expect(channel.ack).toHaveBeenCalledTimes(1);
     expect(channel.ack).toHaveBeenCalledWith(message);
     expect(channel.nack).not.toHaveBeenCalled();
@@ -144,7 +162,12 @@ describe('RmqAckInterceptor', () => {
   it('should count the first delivery as attempt 1 when the attempt header is absent', async () => {
     const message = fakeMessage({ headers: {} });
 
-    await outcome(sut.intercept(rpcContext(message, channel), handler(() => throwError(() => ({ transient: true, message: 'blip' })))));
+    await outcome(
+      sut.intercept(
+        rpcContext(message, channel),
+        handler(() => throwError(() => ({ transient: true, message: 'blip' }))),
+      ),
+    );
 
     expect(channel.sendToQueue).toHaveBeenCalledWith(QUEUE, message.content, expect.objectContaining({ headers: { [ATTEMPT_HEADER]: 2 } }));
     expect(channel.ack).toHaveBeenCalledWith(message);
@@ -153,7 +176,12 @@ describe('RmqAckInterceptor', () => {
   it('should dead-letter instead of retrying when a transient failure reaches the attempt bound', async () => {
     const message = fakeMessage({ headers: { [ATTEMPT_HEADER]: MAX_TRANSIENT_ATTEMPTS } });
 
-    await outcome(sut.intercept(rpcContext(message, channel), handler(() => throwError(() => new TransientError('still down')))));
+    await outcome(
+      sut.intercept(
+        rpcContext(message, channel),
+        handler(() => throwError(() => new TransientError('still down'))),
+      ),
+    );
 
     expect(channel.sendToQueue).not.toHaveBeenCalled();
     expect(channel.nack).toHaveBeenCalledWith(message, false, false);
@@ -163,14 +191,29 @@ describe('RmqAckInterceptor', () => {
   it('should run the handler with the request id from the message headers when one is present', async () => {
     const message = fakeMessage({ headers: { 'x-request-id': 'req-from-gateway' } });
 
-    const result = await outcome(sut.intercept(rpcContext(message, channel), handler(() => of(currentRequestId()))));
+    const result = await outcome(
+      sut.intercept(
+        rpcContext(message, channel),
+        handler(() => of(currentRequestId())),
+      ),
+    );
 
     expect(result.values).toEqual(['req-from-gateway']);
   });
 
   it('should record the message duration by pattern and outcome when a message is settled', async () => {
-    await outcome(sut.intercept(rpcContext(fakeMessage(), channel), handler(() => of(1))));
-    await outcome(sut.intercept(rpcContext(fakeMessage(), channel), handler(() => throwError(() => new Error('x')))));
+    await outcome(
+      sut.intercept(
+        rpcContext(fakeMessage(), channel),
+        handler(() => of(1)),
+      ),
+    );
+    await outcome(
+      sut.intercept(
+        rpcContext(fakeMessage(), channel),
+        handler(() => throwError(() => new Error('x'))),
+      ),
+    );
 
     const histogram = await metrics.messageDuration.get();
     const counts = histogram.values.filter((v) => v.metricName === 'rmq_message_duration_seconds_count');

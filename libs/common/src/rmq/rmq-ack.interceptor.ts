@@ -65,8 +65,7 @@ export class RmqAckInterceptor implements NestInterceptor {
           .pipe(
             tap({
               complete: () => settle('handled', () => channel.ack(message)),
-              error: (error: unknown) =>
-                settle('failed', () => (isRpc ? channel.ack(message) : this.rejectEvent(channel, message, rmq, error))),
+              error: (error: unknown) => settle('failed', () => (isRpc ? channel.ack(message) : this.rejectEvent(channel, message, rmq, error))),
               unsubscribe: () => settle('handled', () => channel.ack(message)),
             }),
           )

@@ -45,12 +45,22 @@ describe('findUnsafeJson', () => {
 
 describe('findUnsafePatchPaths', () => {
   it.each(['/__proto__/polluted', '/a/constructor/prototype', '/x/prototype'])('should refuse the path %s', (path) => {
-    expect(findUnsafePatchPaths([{ op: 'replace', path: '/ok', value: 1 }, { op: 'add', path, value: 1 }])).toEqual({ pointer: '/1/path', problem: expect.stringContaining('is not allowed as a path segment') });
+    expect(
+      findUnsafePatchPaths([
+        { op: 'replace', path: '/ok', value: 1 },
+        { op: 'add', path, value: 1 },
+      ]),
+    ).toEqual({ pointer: '/1/path', problem: expect.stringContaining('is not allowed as a path segment') });
   });
 
   it('should refuse a from pointer into the prototype and accept escaped look-alikes', () => {
     expect(findUnsafePatchPaths([{ op: 'copy', from: '/__proto__', path: '/a' }])?.pointer).toBe('/0/from');
-    expect(findUnsafePatchPaths([{ op: 'add', path: '/__proto~1__', value: 1 }, { op: 'add', path: '/a~0constructor', value: 1 }])).toBeUndefined();
+    expect(
+      findUnsafePatchPaths([
+        { op: 'add', path: '/__proto~1__', value: 1 },
+        { op: 'add', path: '/a~0constructor', value: 1 },
+      ]),
+    ).toBeUndefined();
   });
 });
 

@@ -54,7 +54,10 @@ interface Frame {
 function pointerOf(frame: Frame | undefined, last?: string): string {
   const tokens: string[] = last === undefined ? [] : [last];
   for (let current = frame; current?.parent; current = current.parent) tokens.push(current.token);
-  return tokens.reverse().map((token) => `/${escapeToken(token)}`).join('');
+  return tokens
+    .reverse()
+    .map((token) => `/${escapeToken(token)}`)
+    .join('');
 }
 
 // The first rule `value` (a parsed JSON document) breaks, or undefined when it is safe.

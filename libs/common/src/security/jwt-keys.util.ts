@@ -19,8 +19,7 @@ export interface JwtKeys {
   jwk: JWK;
 }
 
-const pem = (inline?: string, file?: string): string | undefined =>
-  inline ? inline.replace(/\\n/g, '\n') : file ? readFileSync(file, 'utf8') : undefined;
+const pem = (inline?: string, file?: string): string | undefined => (inline ? inline.replace(/\\n/g, '\n') : file ? readFileSync(file, 'utf8') : undefined);
 
 // Development convenience: one key pair generated once into a git-ignored folder, so tokens survive restarts.
 // The key is written to a temp name and hard-linked into place: link fails if the file exists, so when two

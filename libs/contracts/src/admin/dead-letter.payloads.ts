@@ -8,7 +8,11 @@ export class ListDeadLettersPayload {
 
 export class ReplayDeadLettersPayload {
   @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 1000, description: 'the letters to replay; omitted: every pending one' })
-  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsUUID('all', { each: true }) ids?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true })
+  ids?: string[];
 }
 
 export interface DeadLetterView {

@@ -97,4 +97,3 @@ export interface PlanEventData {
   document: PlanDocument | null;
   metadata: PlanMetadata;
 }
-

@@ -1,3 +1,4 @@
+import example from './plan.example.json';
 import schema from './plan.schema.json';
 
 // Decomposed cost shares are stored in Postgres `integer` columns: a larger number is a 400 with its pointer,
@@ -15,3 +16,6 @@ function withStorageBounds(node: unknown): unknown {
 
 // The plan JSON Schema (draft 2020-12), vendored from the shared contract so the repo stands alone.
 export const PLAN_SCHEMA = withStorageBounds(schema) as Record<string, unknown>;
+
+// The contract's example plan (vendored like the schema): documentation examples and fixtures.
+export const PLAN_EXAMPLE: Readonly<Record<string, unknown>> = example;

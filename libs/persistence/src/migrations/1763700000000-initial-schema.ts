@@ -21,9 +21,7 @@ export class InitialSchema1763700000000 implements MigrationInterface {
       )`);
     // Uniqueness only among live users: a soft-deleted account frees its email and phone.
     await q.query(`CREATE UNIQUE INDEX users_email_live_uq ON users (lower(email)) WHERE deleted_at IS NULL`);
-    await q.query(
-      `CREATE UNIQUE INDEX users_phone_live_uq ON users (phone_number) WHERE deleted_at IS NULL AND phone_number IS NOT NULL`,
-    );
+    await q.query(`CREATE UNIQUE INDEX users_phone_live_uq ON users (phone_number) WHERE deleted_at IS NULL AND phone_number IS NOT NULL`);
     await q.query(`CREATE INDEX users_created_at_idx ON users (created_at, id)`);
     await q.query(`
       CREATE TABLE refresh_tokens (

@@ -37,19 +37,11 @@ export class OutboxRepository {
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK_KEY]);
       if (!locked) return null;
-      const events = await manager
-        .getRepository(OutboxEntity)
-        .createQueryBuilder('o')
-        .where('o.published_at IS NULL')
-        .orderBy('o.id', 'ASC')
-        .limit(limit)
-        .getMany();
+      const events = await manager.getRepository(OutboxEntity).createQueryBuilder('o').where('o.published_at IS NULL').orderBy('o.id', 'ASC').limit(limit).getMany();
       if (events.length === 0) return 0;
       const published = await publish(events);
       if (published > 0) {
-        await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [
-          events.slice(0, published).map((event) => event.id),
-        ]);
+        await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [events.slice(0, published).map((event) => event.id)]);
       }
       return published;
     });

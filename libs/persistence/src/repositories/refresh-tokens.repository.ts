@@ -2,10 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { RefreshTokenEntity } from '../entities/refresh-token.entity';
 
-export type ConsumeResult =
-  | { kind: 'consumed'; token: RefreshTokenEntity }
-  | { kind: 'reused'; token: RefreshTokenEntity }
-  | { kind: 'unknown' };
+export type ConsumeResult = { kind: 'consumed'; token: RefreshTokenEntity } | { kind: 'reused'; token: RefreshTokenEntity } | { kind: 'unknown' };
 
 @Injectable()
 export class RefreshTokensRepository {

@@ -31,21 +31,12 @@ export class UsersRepository {
   }
 
   findLiveByEmail(email: string): Promise<UserEntity | null> {
-    return this.repo()
-      .createQueryBuilder('u')
-      .where('lower(u.email) = lower(:email)', { email })
-      .andWhere('u.deleted_at IS NULL')
-      .getOne();
+    return this.repo().createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).andWhere('u.deleted_at IS NULL').getOne();
   }
 
   // Row lock for read-modify-write inside a transaction.
   lockLiveById(manager: EntityManager, id: string): Promise<UserEntity | null> {
-    return this.repo(manager)
-      .createQueryBuilder('u')
-      .setLock('pessimistic_write')
-      .where('u.id = :id', { id })
-      .andWhere('u.deleted_at IS NULL')
-      .getOne();
+    return this.repo(manager).createQueryBuilder('u').setLock('pessimistic_write').where('u.id = :id', { id }).andWhere('u.deleted_at IS NULL').getOne();
   }
 
   async listLive(query: PageQuery<UserSortField>): Promise<{ items: UserEntity[]; total: number }> {

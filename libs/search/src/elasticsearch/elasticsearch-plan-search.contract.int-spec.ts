@@ -17,7 +17,12 @@ interface CostShare {
 }
 
 // A plan shaped like the example: its own cost share and one plan service per listed service.
-function plan(id: string, version: number, createdAt: string, fields: { planType: string; org: string; costShare: CostShare; services: Array<{ name: string } & CostShare> }): IndexablePlan {
+function plan(
+  id: string,
+  version: number,
+  createdAt: string,
+  fields: { planType: string; org: string; costShare: CostShare; services: Array<{ name: string } & CostShare> },
+): IndexablePlan {
   const costShare = (share: CostShare) => ({ objectId: share.id, objectType: 'membercostshare', _org: fields.org, copay: share.copay, deductible: share.deductible });
   const document = {
     ...structuredClone(example),
@@ -171,7 +176,12 @@ describeWithCluster('Elasticsearch plan search (contract)', () => {
     expect(await countOf('plan-b')).toBe(0);
     expect(await ids({ org: 'other.org' })).toEqual([]);
 
-    const recreated = plan('plan-c', 50, '2024-02-01T00:00:00.000Z', { planType: 'inNetwork', org: 'example.com', costShare: { id: 'c-cs', copay: 5, deductible: 300 }, services: [] });
+    const recreated = plan('plan-c', 50, '2024-02-01T00:00:00.000Z', {
+      planType: 'inNetwork',
+      org: 'example.com',
+      costShare: { id: 'c-cs', copay: 5, deductible: 300 },
+      services: [],
+    });
     await writer.upsert(recreated);
     await writer.remove('plan-c', 45); // the delete that preceded the re-creation, delivered late
 

@@ -28,7 +28,8 @@ function fakeCluster() {
   return { client, sent, on };
 }
 
-const error = (statusCode: number, type: string) => new errors.ResponseError({ body: { error: { type, reason: `${type} reason` }, status: statusCode }, statusCode, warnings: null, meta: {} as never });
+const error = (statusCode: number, type: string) =>
+  new errors.ResponseError({ body: { error: { type, reason: `${type} reason` }, status: statusCode }, statusCode, warnings: null, meta: {} as never });
 
 // Answers a bulk like Elasticsearch: one item per action, `outcome` overrides the status of some _ids.
 const bulkReply =
@@ -39,7 +40,9 @@ const bulkReply =
       const [kind, action] = Object.entries(line)[0];
       const { status, type } = outcome[action._id] ?? { status: kind === 'index' ? 201 : 200 };
       const failed = status >= 300;
-      return { [kind]: { _index: 'plans', _id: action._id, status, _seq_no: seqNo + 100, _primary_term: 3, ...(failed && { error: { type, reason: `${type} reason` } }) } };
+      return {
+        [kind]: { _index: 'plans', _id: action._id, status, _seq_no: seqNo + 100, _primary_term: 3, ...(failed && { error: { type, reason: `${type} reason` } }) },
+      };
     });
     return { took: 1, errors: items.some((item) => Object.values(item)[0].status >= 300), items };
   };
@@ -92,13 +95,27 @@ describe('ElasticsearchPlanIndexWriter', () => {
       action(`${PLAN_ID}:1234520xvc30asdf-502`),
       { ...common, relation: child('service', `${PLAN_ID}:27283xvx9asdff-504`), objectId: '1234520xvc30asdf-502', objectType: 'service', name: 'Yearly physical' },
       action(`${PLAN_ID}:1234512xvc1314asdfs-503`),
-      { ...common, relation: child('planservice_cost_share', `${PLAN_ID}:27283xvx9asdff-504`), objectId: '1234512xvc1314asdfs-503', objectType: 'membercostshare', copay: 0, deductible: 10 },
+      {
+        ...common,
+        relation: child('planservice_cost_share', `${PLAN_ID}:27283xvx9asdff-504`),
+        objectId: '1234512xvc1314asdfs-503',
+        objectType: 'membercostshare',
+        copay: 0,
+        deductible: 10,
+      },
       action(`${PLAN_ID}:27283xvx9sdf-507`),
       { ...common, relation: child('planservice', PLAN_ID), objectId: '27283xvx9sdf-507', objectType: 'planservice' },
       action(`${PLAN_ID}:1234520xvc30sfs-505`),
       { ...common, relation: child('service', `${PLAN_ID}:27283xvx9sdf-507`), objectId: '1234520xvc30sfs-505', objectType: 'service', name: 'well baby' },
       action(`${PLAN_ID}:1234512xvc1314sdfsd-506`),
-      { ...common, relation: child('planservice_cost_share', `${PLAN_ID}:27283xvx9sdf-507`), objectId: '1234512xvc1314sdfsd-506', objectType: 'membercostshare', copay: 175, deductible: 10 },
+      {
+        ...common,
+        relation: child('planservice_cost_share', `${PLAN_ID}:27283xvx9sdf-507`),
+        objectId: '1234512xvc1314sdfsd-506',
+        objectType: 'membercostshare',
+        copay: 175,
+        deductible: 10,
+      },
     ]);
   });
 
@@ -129,16 +146,28 @@ describe('ElasticsearchPlanIndexWriter', () => {
     await sut.upsert(plan(1));
     await sut.remove(PLAN_ID, 2);
 
-    expect(cluster.sent.map(({ method, path }) => `${method} ${path}`)).toEqual(['PUT /plans', 'POST /plans/_bulk', 'POST /plans/_delete_by_query', 'POST /plans/_delete_by_query']);
+    expect(cluster.sent.map(({ method, path }) => `${method} ${path}`)).toEqual([
+      'PUT /plans',
+      'POST /plans/_bulk',
+      'POST /plans/_delete_by_query',
+      'POST /plans/_delete_by_query',
+    ]);
     expect(cluster.sent[0].body).toEqual(PLAN_INDEX_BODY);
   });
 
   it('should treat the event as already applied when every document is at that version (redelivery)', async () => {
     const cluster = fakeCluster();
     const conflicts = Object.fromEntries(
-      [PLAN_ID, '1234vxc2324sdf-501', '27283xvx9asdff-504', '1234520xvc30asdf-502', '1234512xvc1314asdfs-503', '27283xvx9sdf-507', '1234520xvc30sfs-505', '1234512xvc1314sdfsd-506'].map(
-        (id, index) => [index === 0 ? id : `${PLAN_ID}:${id}`, { status: 409, type: 'version_conflict_engine_exception' }],
-      ),
+      [
+        PLAN_ID,
+        '1234vxc2324sdf-501',
+        '27283xvx9asdff-504',
+        '1234520xvc30asdf-502',
+        '1234512xvc1314asdfs-503',
+        '27283xvx9sdf-507',
+        '1234520xvc30sfs-505',
+        '1234512xvc1314sdfsd-506',
+      ].map((id, index) => [index === 0 ? id : `${PLAN_ID}:${id}`, { status: 409, type: 'version_conflict_engine_exception' }]),
     );
     cluster.on('PUT', '/plans', created);
     cluster.on('POST', '/plans/_bulk', bulkReply(conflicts));
@@ -186,7 +215,9 @@ describe('ElasticsearchPlanIndexWriter', () => {
     const cluster = fakeCluster();
     const bulk = bulkReply({ [PLAN_ID]: { status: 409, type: 'version_conflict_engine_exception' } });
     cluster.on('PUT', '/plans', created);
-    cluster.on('POST', '/plans/_bulk', (lines) => ('delete' in lines[0] ? bulkReply({ [`${PLAN_ID}:1234vxc2324sdf-501`]: { status: 503, type: 'unavailable_shards_exception' } })(lines) : bulk(lines)));
+    cluster.on('POST', '/plans/_bulk', (lines) =>
+      'delete' in lines[0] ? bulkReply({ [`${PLAN_ID}:1234vxc2324sdf-501`]: { status: 503, type: 'unavailable_shards_exception' } })(lines) : bulk(lines),
+    );
     const sut = new ElasticsearchPlanIndexWriter(cluster.client);
 
     await expect(sut.upsert(plan())).rejects.toThrow('removing stale plan objects failed');
@@ -195,7 +226,10 @@ describe('ElasticsearchPlanIndexWriter', () => {
   it('should ignore leftovers that are already gone or rewritten when a stale event cleans up', async () => {
     const cluster = fakeCluster();
     const bulk = bulkReply({ [PLAN_ID]: { status: 409, type: 'version_conflict_engine_exception' } });
-    const cleanup = bulkReply({ [`${PLAN_ID}:1234vxc2324sdf-501`]: { status: 404, type: 'not_found' }, [`${PLAN_ID}:27283xvx9asdff-504`]: { status: 409, type: 'version_conflict_engine_exception' } });
+    const cleanup = bulkReply({
+      [`${PLAN_ID}:1234vxc2324sdf-501`]: { status: 404, type: 'not_found' },
+      [`${PLAN_ID}:27283xvx9asdff-504`]: { status: 409, type: 'version_conflict_engine_exception' },
+    });
     cluster.on('PUT', '/plans', created);
     cluster.on('POST', '/plans/_bulk', (lines) => ('delete' in lines[0] ? cleanup(lines) : bulk(lines)));
     const sut = new ElasticsearchPlanIndexWriter(cluster.client);
@@ -224,14 +258,22 @@ describe('ElasticsearchPlanIndexWriter', () => {
     await sut.remove('plan-1', 99);
 
     expect(cluster.sent.slice(1)).toEqual([
-      { method: 'POST', path: '/plans/_delete_by_query', querystring: { routing: 'plan-1', conflicts: 'proceed', refresh: 'true' }, body: { query: olderThan('plan-1', 99) } },
+      {
+        method: 'POST',
+        path: '/plans/_delete_by_query',
+        querystring: { routing: 'plan-1', conflicts: 'proceed', refresh: 'true' },
+        body: { query: olderThan('plan-1', 99) },
+      },
     ]);
   });
 
   it('should throw when the delete by query reports failures', async () => {
     const cluster = fakeCluster();
     cluster.on('PUT', '/plans', created);
-    cluster.on('POST', '/plans/_delete_by_query', () => ({ ...deleted(), failures: [{ id: 'plan-1', index: 'plans', status: 500, cause: { type: 'search_phase_execution_exception', reason: 'boom' } }] }));
+    cluster.on('POST', '/plans/_delete_by_query', () => ({
+      ...deleted(),
+      failures: [{ id: 'plan-1', index: 'plans', status: 500, cause: { type: 'search_phase_execution_exception', reason: 'boom' } }],
+    }));
     const sut = new ElasticsearchPlanIndexWriter(cluster.client);
 
     await expect(sut.remove('plan-1', 99)).rejects.toThrow('plan-1 (search_phase_execution_exception: boom)');
@@ -283,7 +325,9 @@ describe('ElasticsearchPlanIndexWriter', () => {
         body: { query: { bool: { should: [olderThan('p1', 5), olderThan('p2', 6)], minimum_should_match: 1 } } },
       }),
     );
-    expect(cluster.sent[4]).toEqual(expect.objectContaining({ querystring: { routing: 'p3', conflicts: 'proceed', refresh: 'true' }, body: { query: olderThan('p3', 7) } }));
+    expect(cluster.sent[4]).toEqual(
+      expect.objectContaining({ querystring: { routing: 'p3', conflicts: 'proceed', refresh: 'true' }, body: { query: olderThan('p3', 7) } }),
+    );
   });
 
   it('should resolve when the cluster answers the ping and reject when it does not', async () => {
@@ -340,7 +384,13 @@ describe('ElasticsearchPlanSearchReader', () => {
   });
 
   it('should map the hits to plan ids in order and the total when the cluster answers', async () => {
-    const { result } = await search(page(), { total: { value: 23, relation: 'eq' }, hits: [{ _index: 'plans', _id: 'p9' }, { _index: 'plans', _id: 'p3' }] });
+    const { result } = await search(page(), {
+      total: { value: 23, relation: 'eq' },
+      hits: [
+        { _index: 'plans', _id: 'p9' },
+        { _index: 'plans', _id: 'p3' },
+      ],
+    });
 
     expect(result).toEqual({ ids: ['p9', 'p3'], total: 23 });
   });
@@ -399,7 +449,19 @@ describe('ElasticsearchPlanSearchReader', () => {
   });
 
   it('should combine every filter, copay and deductible matched independently, when all are given', async () => {
-    const query = page({ q: 'baby', planType: 'inNetwork', org: 'example.com', serviceName: 'well baby', minCopay: 1, maxCopay: 200, minDeductible: 5, maxDeductible: 15, page: 2, page_size: 5, order: 'asc' });
+    const query = page({
+      q: 'baby',
+      planType: 'inNetwork',
+      org: 'example.com',
+      serviceName: 'well baby',
+      minCopay: 1,
+      maxCopay: 200,
+      minDeductible: 5,
+      maxDeductible: 15,
+      page: 2,
+      page_size: 5,
+      order: 'asc',
+    });
 
     const { request } = await search(query);
 

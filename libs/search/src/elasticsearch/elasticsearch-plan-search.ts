@@ -61,7 +61,8 @@ export class ElasticsearchPlanIndexWriter implements PlanIndexWriter {
     try {
       await this.client.indices.create({ index: this.index, ...PLAN_INDEX_BODY });
     } catch (error) {
-      if (!(error instanceof errors.ResponseError && (error.body as { error?: { type?: string } } | undefined)?.error?.type === 'resource_already_exists_exception')) throw error;
+      if (!(error instanceof errors.ResponseError && (error.body as { error?: { type?: string } } | undefined)?.error?.type === 'resource_already_exists_exception'))
+        throw error;
     }
   }
 
@@ -79,10 +80,7 @@ export class ElasticsearchPlanIndexWriter implements PlanIndexWriter {
     const response = await this.client.bulk({
       index: this.index,
       operations: trees.flatMap(({ plan, entries }) =>
-        entries.flatMap(({ id, document }) => [
-          { index: { _id: id, routing: plan.objectId, version: plan.version, version_type: 'external' as const } },
-          document,
-        ]),
+        entries.flatMap(({ id, document }) => [{ index: { _id: id, routing: plan.objectId, version: plan.version, version_type: 'external' as const } }, document]),
       ),
     });
 
@@ -119,16 +117,17 @@ export class ElasticsearchPlanIndexWriter implements PlanIndexWriter {
       ...(plans.length === 1 && { routing: plans[0].objectId }),
       conflicts: 'proceed',
       refresh: true,
-      query: plans.length === 1 ? olderThan(plans[0].objectId, plans[0].version) : { bool: { should: plans.map((plan) => olderThan(plan.objectId, plan.version)), minimum_should_match: 1 } },
+      query:
+        plans.length === 1
+          ? olderThan(plans[0].objectId, plans[0].version)
+          : { bool: { should: plans.map((plan) => olderThan(plan.objectId, plan.version)), minimum_should_match: 1 } },
     });
     throwOnFailures(response);
   }
 
   private async deleteLeftovers(operations: estypes.BulkOperationContainer[]): Promise<void> {
     const response = await this.client.bulk({ index: this.index, operations });
-    const failures = response.items
-      .map((item) => item.delete as BulkItem)
-      .filter((item) => item.error && item.status !== CONFLICT && item.status !== NOT_FOUND);
+    const failures = response.items.map((item) => item.delete as BulkItem).filter((item) => item.error && item.status !== CONFLICT && item.status !== NOT_FOUND);
     if (failures.length > 0) throw new Error(`removing stale plan objects failed: ${failures.slice(0, 5).map(describeItem).join('; ')}`);
   }
 }
@@ -157,7 +156,13 @@ function olderThan(planId: string, version: number): estypes.QueryDslQueryContai
 
 function throwOnFailures(response: estypes.DeleteByQueryResponse): void {
   const failures = response.failures ?? [];
-  if (failures.length > 0) throw new Error(`delete by query failed: ${failures.slice(0, 5).map((failure) => `${failure.id} (${failure.cause.type}: ${failure.cause.reason})`).join('; ')}`);
+  if (failures.length > 0)
+    throw new Error(
+      `delete by query failed: ${failures
+        .slice(0, 5)
+        .map((failure) => `${failure.id} (${failure.cause.type}: ${failure.cause.reason})`)
+        .join('; ')}`,
+    );
 }
 
 function describeItem(item: BulkItem): string {

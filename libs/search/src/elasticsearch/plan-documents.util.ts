@@ -35,8 +35,7 @@ const NUMBER_FIELDS = ['copay', 'deductible'] as const;
 
 type Node = Record<string, unknown>;
 
-const isNode = (value: unknown): value is Node =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Node).objectId === 'string';
+const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Node).objectId === 'string';
 
 // The plan and every object below it, the plan first.
 export function toPlanIndexEntries(plan: IndexablePlan): PlanIndexEntry[] {

@@ -12,10 +12,7 @@ function costShareInRange(field: 'copay' | 'deductible', min?: number, max?: num
   const range: Query = { range: { [field]: { ...(min !== undefined && { gte: min }), ...(max !== undefined && { lte: max }) } } };
   return {
     bool: {
-      should: [
-        hasChild(PLAN_RELATIONS.planCostShare, range),
-        hasChild(PLAN_RELATIONS.planService, hasChild(PLAN_RELATIONS.planServiceCostShare, range)),
-      ],
+      should: [hasChild(PLAN_RELATIONS.planCostShare, range), hasChild(PLAN_RELATIONS.planService, hasChild(PLAN_RELATIONS.planServiceCostShare, range))],
       minimum_should_match: 1,
     },
   };

@@ -8,7 +8,10 @@ function print(node: WebsearchNode | null, parent = 0): string {
   const wrap = (text: string, priority: number) => (priority < parent ? `( ${text} )` : text);
   switch (node.kind) {
     case 'phrase': {
-      const lexemes = node.text.toLowerCase().split(/[^\p{L}\p{N}.]+/u).filter(Boolean);
+      const lexemes = node.text
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}.]+/u)
+        .filter(Boolean);
       return wrap(lexemes.map((lexeme) => `'${lexeme}'`).join(' <-> '), lexemes.length > 1 ? PRIORITY.phrase : PRIORITY.not);
     }
     case 'not':
@@ -69,10 +72,7 @@ describe('websearchQuery', () => {
   it('should nest AND in OR with NOT as must_not and words as phrases when q mixes them', () => {
     expect(sut('a "b c" or -d', 'text')).toEqual({
       bool: {
-        should: [
-          { bool: { filter: [{ match_phrase: { text: 'a' } }, { match_phrase: { text: 'b c' } }] } },
-          { bool: { must_not: [{ match_phrase: { text: 'd' } }] } },
-        ],
+        should: [{ bool: { filter: [{ match_phrase: { text: 'a' } }, { match_phrase: { text: 'b c' } }] } }, { bool: { must_not: [{ match_phrase: { text: 'd' } }] } }],
         minimum_should_match: 1,
       },
     });

@@ -4,9 +4,7 @@ import { estypes } from '@elastic/elasticsearch';
 // in both backends: words are ANDed, "quoted text" is a phrase, `or` between operands is OR (binding looser than
 // AND), a leading `-` is NOT, every other operator character is ignored; a word is a phrase of its own tokens.
 export type WebsearchNode =
-  | { kind: 'phrase'; text: string }
-  | { kind: 'not'; operand: WebsearchNode }
-  | { kind: 'and' | 'or'; left: WebsearchNode; right: WebsearchNode };
+  { kind: 'phrase'; text: string } | { kind: 'not'; operand: WebsearchNode } | { kind: 'and' | 'or'; left: WebsearchNode; right: WebsearchNode };
 
 type Operator = 'not' | 'and' | 'or';
 type Token = { operator: Operator } | { value: string };

@@ -42,8 +42,7 @@ export const ApiPublicCall = () => ApiErrors(429, 503, 504);
 
 // A JSON body: the body parser's (400 MALFORMED_JSON, 413, 415) and the validation pipe's (400) errors. DTO bodies
 // get their schema from the @Body() type; raw bodies pass theirs.
-export const ApiJsonBody = (schema?: SchemaObject | ReferenceObject) =>
-  applyDecorators(...(schema ? [ApiBody({ schema })] : []), ApiErrors(400, 413, 415));
+export const ApiJsonBody = (schema?: SchemaObject | ReferenceObject) => applyDecorators(...(schema ? [ApiBody({ schema })] : []), ApiErrors(400, 413, 415));
 
 // A `{data, meta}` page of `model`; its query (page, page_size, sort_by, order, filters) is validated (400).
 export const ApiPageOf = (model: Type<unknown>) =>
@@ -71,9 +70,7 @@ export const ApiIfMatch = (required: boolean) =>
   ApiHeader({
     name: 'If-Match',
     required,
-    description: required
-      ? 'The ETag the change is based on (or *); without it 428, stale 412'
-      : 'When sent, it must match the current ETag (or be *), else 412',
+    description: required ? 'The ETag the change is based on (or *); without it 428, stale 412' : 'When sent, it must match the current ETag (or be *), else 412',
   });
 
 // PATCH takes either patch format (and application/json as a merge patch). Nest gives every media type one

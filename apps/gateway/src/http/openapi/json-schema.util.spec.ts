@@ -12,8 +12,17 @@ const rejected: Array<[string, (plan: Plan) => unknown]> = [
   ['a plan with a property the schema does not have', (plan) => ({ ...plan, extra: true })],
   ['a plan without planType', ({ planType: _omitted, ...plan }) => plan],
   ['a creationDate that is not MM-DD-YYYY', (plan) => ({ ...plan, creationDate: '2017-12-20' })],
-  ['a negative copay deep inside', (plan) => ({ ...plan, linkedPlanServices: [{ ...plan.linkedPlanServices[0], planserviceCostShares: { ...plan.linkedPlanServices[0].planserviceCostShares, copay: -1 } }] })],
-  ['a service whose objectType is wrong', (plan) => ({ ...plan, linkedPlanServices: [{ ...plan.linkedPlanServices[0], linkedService: { ...plan.linkedPlanServices[0].linkedService, objectType: 'plan' } }] })],
+  [
+    'a negative copay deep inside',
+    (plan) => ({
+      ...plan,
+      linkedPlanServices: [{ ...plan.linkedPlanServices[0], planserviceCostShares: { ...plan.linkedPlanServices[0].planserviceCostShares, copay: -1 } }],
+    }),
+  ],
+  [
+    'a service whose objectType is wrong',
+    (plan) => ({ ...plan, linkedPlanServices: [{ ...plan.linkedPlanServices[0], linkedService: { ...plan.linkedPlanServices[0].linkedService, objectType: 'plan' } }] }),
+  ],
   ['an objectId with a slash', (plan) => ({ ...plan, objectId: 'a/b' })],
 ];
 

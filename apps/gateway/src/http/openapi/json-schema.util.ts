@@ -4,9 +4,34 @@ type JsonSchema = Record<string, unknown>;
 
 // Keywords whose meaning is the same in JSON Schema 2020-12 and the OpenAPI 3.0 Schema Object.
 const SAME_MEANING = new Set([
-  'title', 'description', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'pattern', 'format',
-  'minLength', 'maxLength', 'minimum', 'maximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems',
-  'minProperties', 'maxProperties', 'allOf', 'anyOf', 'oneOf', 'not', 'default', 'readOnly', 'writeOnly', 'deprecated',
+  'title',
+  'description',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'pattern',
+  'format',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'default',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
 ]);
 const SUBSCHEMA = new Set(['items', 'not', 'additionalProperties']);
 const SUBSCHEMA_LIST = new Set(['allOf', 'anyOf', 'oneOf']);
@@ -44,7 +69,7 @@ export function jsonSchemaToOpenApiComponents(schema: JsonSchema, rootName: stri
         out[keyword] = value;
       }
     }
-    return out as SchemaObject;
+    return out;
   };
 
   return {

@@ -1,11 +1,14 @@
 import type { HeaderObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
-import { PLAN_SCHEMA } from '@app/contracts';
+import { PLAN_EXAMPLE, PLAN_SCHEMA } from '@app/contracts';
 import { jsonSchemaToOpenApiComponents } from './json-schema.util';
 
 // Component schemas that are not classes (so @ApiExtraModels cannot register them): the plan document, from
 // the vendored JSON Schema, and the two patch formats.
+const PLAN_COMPONENTS = jsonSchemaToOpenApiComponents(PLAN_SCHEMA, 'Plan');
+
 export const SCHEMA_COMPONENTS: Record<string, SchemaObject> = {
-  ...jsonSchemaToOpenApiComponents(PLAN_SCHEMA, 'Plan'),
+  ...PLAN_COMPONENTS,
+  Plan: { ...PLAN_COMPONENTS.Plan, example: PLAN_EXAMPLE },
   PlanMergePatch: {
     type: 'object',
     additionalProperties: true,

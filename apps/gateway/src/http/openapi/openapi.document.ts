@@ -9,9 +9,7 @@ const RATE_LIMIT_HEADERS: HeaderName[] = ['X-RateLimit-Limit', 'X-RateLimit-Rema
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Plans platform API')
-    .setDescription(
-      'Public HTTP API of the gateway. Every 4xx/5xx body is the ErrorEnvelope {data: null, error: {code, message, details?, timestamp, request_id}}.',
-    )
+    .setDescription('Public HTTP API of the gateway. Every 4xx/5xx body is the ErrorEnvelope {data: null, error: {code, message, details?, timestamp, request_id}}.')
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();

@@ -25,14 +25,20 @@ const OptionalAmount = () =>
 
 export class SearchPlansQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ description: 'full text over service names, planType and _org' })
-  @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) planType?: string;
 
   @ApiPropertyOptional({ description: "the plan's _org" }) @IsOptional() @IsString() @MaxLength(255) org?: string;
 
   @ApiPropertyOptional({ description: 'plans having a linked service with this name (case-insensitive)' })
-  @IsOptional() @IsString() @MaxLength(255) serviceName?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  serviceName?: string;
 
   @OptionalAmount() minCopay?: number;
   @OptionalAmount() maxCopay?: number;
