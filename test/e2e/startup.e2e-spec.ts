@@ -10,6 +10,21 @@ async function exitLine(app: AppProcess): Promise<{ code: number | null; fatal: 
   return { code, fatal: typeof fatal?.message === 'string' ? fatal.message : app.lines.join('\n') };
 }
 
+// An empty database of its own for a test that starts core on one; drop() removes it again.
+async function emptyDatabase(name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = new Client({ connectionString: `postgres://postgres@${PG_HOST}:5432/postgres` });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  return {
+    url: `postgres://postgres@${PG_HOST}:5432/${name}`,
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
 describe('start-up and shutdown (e2e)', () => {
   it('should refuse to start with one message naming every bad variable', async () => {
     const gateway = new AppProcess('gateway', 3380, { RATE_LIMIT_USER_PER_HOUR: '-5', DATABASE_URL: 'mysql://nope', LOG_LEVEL: 'loud' });
@@ -34,12 +49,7 @@ describe('start-up and shutdown (e2e)', () => {
   });
 
   it('should run migrations exactly once when two core replicas start together on an empty database', async () => {
-    const database = `${TEST_DB}_migrations`;
-    const admin = new Client({ connectionString: `postgres://postgres@${PG_HOST}:5432/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${database}`);
-    const url = `postgres://postgres@${PG_HOST}:5432/${database}`;
+    const { url, drop } = await emptyDatabase(`${TEST_DB}_migrations`);
     const replicas = [new AppProcess('core', 3382, { DATABASE_URL: url }), new AppProcess('core', 3383, { DATABASE_URL: url })];
     try {
       await Promise.all(replicas.map((replica) => replica.ready()));
@@ -53,8 +63,7 @@ describe('start-up and shutdown (e2e)', () => {
       expect(admins.rows[0].n).toBe(1);
     } finally {
       await Promise.all(replicas.map((replica) => replica.stop()));
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
+      await drop();
     }
   });
 
@@ -69,11 +78,7 @@ describe('start-up order (e2e)', () => {
   // Requests are already waiting on core.rpc when core starts on an empty database: none may be taken before the
   // migrations and the bootstrap admin are done. Each answer is correct, or a 504 for one that expired waiting.
   it('should answer requests queued while core starts on an empty database correctly or with 503/504, never 500', async () => {
-    const database = `${TEST_DB}_startup_order`;
-    const admin = new Client({ connectionString: `postgres://postgres@${PG_HOST}:5432/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${database}`);
+    const { url, drop } = await emptyDatabase(`${TEST_DB}_startup_order`);
     // A long RPC timeout: requests wait out core's start-up in the queue instead of expiring there.
     const gateway = await startApp('gateway', 3387, { RPC_TIMEOUT_MS: '10000' });
     let core: AppProcess | undefined;
@@ -92,7 +97,7 @@ describe('start-up order (e2e)', () => {
         }
         await Promise.all(inFlight);
       })();
-      core = new AppProcess('core', 3388, { DATABASE_URL: `postgres://postgres@${PG_HOST}:5432/${database}` });
+      core = new AppProcess('core', 3388, { DATABASE_URL: url });
       await core.ready();
       ready = true;
       stopAt = Date.now();
@@ -106,8 +111,7 @@ describe('start-up order (e2e)', () => {
       expect(answers.filter((a) => a.beforeReady && a.status === 200).length).toBeGreaterThan(0);
     } finally {
       await Promise.all([gateway.stop(), core?.stop()]);
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
+      await drop();
     }
   });
 });
