@@ -6,12 +6,14 @@ import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { UserEntity } from './entities/user.entity';
 import { PlanEntity } from './entities/plan.entity';
 import { PlanObjectEntity } from './entities/plan-object.entity';
+import { OrderEntity } from './entities/order.entity';
+import { Orders1764500000000 } from './migrations/1764500000000-orders';
 import { Plans1763700100000 } from './migrations/1763700100000-plans';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 
 // Explicit registration, never globs; synchronize is off everywhere, migrations own the schema.
-export const ENTITIES = [UserEntity, RefreshTokenEntity, OutboxEntity, DeadLetterEntity, ContentItemEntity, PlanEntity, PlanObjectEntity];
-export const MIGRATIONS = [InitialSchema1763700000000, Plans1763700100000];
+export const ENTITIES = [UserEntity, RefreshTokenEntity, OutboxEntity, DeadLetterEntity, ContentItemEntity, PlanEntity, PlanObjectEntity, OrderEntity];
+export const MIGRATIONS = [InitialSchema1763700000000, Plans1763700100000, Orders1764500000000];
 
 export function dataSourceOptions(url: string, applicationName: string): DataSourceOptions {
   return {

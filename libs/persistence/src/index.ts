@@ -15,3 +15,4 @@ export * from './repositories/content-items.repository';
 export * from './entities/plan.entity';
 export * from './entities/plan-object.entity';
 export * from './repositories/plans.repository';
+export * from './entities/order.entity';
