@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import amqplib, { ChannelModel, ConfirmChannel } from 'amqplib';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -81,6 +81,9 @@ const indexerMetricsUrl = `http://127.0.0.1:${PORTS.indexer}/metrics`;
 const children: ManagedChild[] = [];
 const databases = {} as Record<Target, Client>;
 const queuedEvents: EventLedger = new Map(); // put on the indexer's queue by the harness, not by core
+const profileFiles = new Map<string, { file: string; startedAt: number }>(); // app -> its --cpu-prof output
+// performance.now() ms, and the requests each target served in between (warm-ups included)
+const profileWindows: Array<{ scenario: string; from: number; to: number; requests: Record<Target, number> }> = [];
 let stopping: Promise<void> | undefined;
 
 function positiveInt(name: string, fallback: number): number {
@@ -196,7 +199,9 @@ function gitCommit(): string {
 }
 
 function start(name: keyof typeof PORTS, script: string, env: NodeJS.ProcessEnv, workDir: string): ManagedChild {
-  const nodeArgs = profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  const file = `${name}-${Date.now()}.cpuprofile`;
+  const nodeArgs = profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES_DIR}`, `--cpu-prof-name=${file}`] : [];
+  if (profiled.includes(name)) profileFiles.set(name, { file: join(PROFILES_DIR, file), startedAt: performance.now() });
   const started = spawnNode(name, script, env, workDir, nodeArgs);
   children.push(started);
   return started;
@@ -232,13 +237,18 @@ async function runScenario(bench: Bench, scenario: Scenario): Promise<ScenarioRu
   }
   const conns = scenario.connections ?? connections;
   log(`${scenario.name}: ${warmUpS} s warm-up each, then ${rounds} x ${roundS} s rounds per target, ${conns} connections`);
-  for (const target of targets) await runRound(bench, scenario, target, `${scenario.name} @ ${target} (warm-up)`, warmUpS);
+  const from = performance.now();
+  const served: Record<Target, number> = { floor: 0, project: 0 };
+  for (const target of targets) served[target] += (await runRound(bench, scenario, target, `${scenario.name} @ ${target} (warm-up)`, warmUpS)).requests;
   const run: ScenarioRun = { key: scenario.key, scenario: scenario.name, kind: scenario.kind, connections: conns, rounds: [] };
   for (let index = 0; index < rounds; index += 1) {
     for (const target of index % 2 === 0 ? targets : [...targets].reverse()) {
-      run.rounds.push({ index, ...(await runRound(bench, scenario, target, `${scenario.name} @ ${target}, round ${index + 1}`, roundS)) });
+      const round = await runRound(bench, scenario, target, `${scenario.name} @ ${target}, round ${index + 1}`, roundS);
+      served[target] += round.requests;
+      run.rounds.push({ index, ...round });
     }
   }
+  profileWindows.push({ scenario: scenario.key, from, to: performance.now(), requests: served });
   const comparison = compare(run);
   const project = summarizeTarget(run, 'project')!;
   log(
@@ -433,12 +443,12 @@ async function main(): Promise<void> {
         `drain of ${drainEvents} events; rate steps of ${rateStepS} s; index-lag runs ${warmUpS} s warm-up + ${durationS} s`,
       note,
     };
-    // Only complete, unprofiled runs are history worth keeping.
+    // Raw rounds of the last run, whatever it was; only complete, unprofiled runs are history worth keeping.
+    writeFileSync(LAST_RUN_FILE, `${JSON.stringify({ run, only, profiled, ...report }, null, 2)}\n`);
     if (profiled.length > 0 || only.length > 0) {
-      log(`BENCH_ONLY or BENCH_CPU_PROF set: this run is not recorded in ${RESULTS_FILE}`);
+      log(`BENCH_ONLY or BENCH_CPU_PROF set: this run is not recorded in ${RESULTS_FILE} (raw numbers in ${LAST_RUN_FILE})`);
     } else {
       prependRun(RESULTS_FILE, markdownSection(run, report));
-      writeFileSync(LAST_RUN_FILE, `${JSON.stringify({ run, ...report }, null, 2)}\n`);
       log(`results added to ${RESULTS_FILE}`);
     }
 
@@ -457,8 +467,14 @@ async function main(): Promise<void> {
     // Logs stay on failure for the post-mortem.
     if (ok) rmSync(workDir, { recursive: true, force: true });
     else log(`logs kept in ${workDir}`);
-    // Written by the profiled apps as they exit.
-    if (profiled.length > 0) log(`CPU profiles in ${PROFILES_DIR}; summarize with: node dist/bench/cpu-profile.util.js <file>`);
+    // Written by the profiled apps as they exit. The windows leave start-up and setup out.
+    for (const [app, { file, startedAt }] of profileFiles) {
+      for (const window of profileWindows) {
+        const seconds = (at: number) => ((at - startedAt) / 1000).toFixed(1);
+        const requests = window.requests[app === 'floor' ? 'floor' : 'project'];
+        log(`${app}, ${window.scenario}: node dist/bench/cpu-profile.util.js ${relative(ROOT, file)} --from=${seconds(window.from)} --to=${seconds(window.to)} --requests=${requests}`);
+      }
+    }
   }
 }
 
