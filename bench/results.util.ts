@@ -84,6 +84,7 @@ export interface RunInfo {
   machine: string;
   commit: string;
   settings: string;
+  load: string;
   note?: string;
 }
 
@@ -319,7 +320,7 @@ export function consoleReport(report: Report): string {
 }
 
 export function markdownSection(run: RunInfo, report: Report): string {
-  const lines = [`## ${run.date}`, '', `- Machine: ${run.machine}`, `- Commit: ${run.commit}`, `- Settings: ${run.settings}`];
+  const lines = [`## ${run.date}`, '', `- Machine: ${run.machine}`, `- Commit: ${run.commit}`, `- Settings: ${run.settings}`, `- Load: ${run.load}`];
   if (run.note) lines.push(`- Note: ${run.note}`);
   for (const section of sections(report)) lines.push('', `${section.title}:`, '', ...markdownTable(section.columns, section.body, section.textColumns));
   if (report.verdicts.length > 0) lines.push('', 'Targets:', '', ...report.verdicts.map((verdict) => `- ${verdictLine(verdict)}`));

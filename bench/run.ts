@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform, tmpdir, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import amqplib, { ChannelModel, ConfirmChannel } from 'amqplib';
 import Redis from 'ioredis';
@@ -337,6 +337,7 @@ async function main(): Promise<void> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   let amqp: ChannelModel | undefined;
   let ok = false;
+  const loadAtStart = loadavg()[0];
   try {
     log(`work dir (keys and logs): ${workDir}`);
     await Promise.all(Object.values(PORTS).map(assertPortFree));
@@ -441,6 +442,7 @@ async function main(): Promise<void> {
       settings:
         `${rounds} interleaved rounds of ${roundS} s per target after a ${warmUpS} s warm-up of each; ${connections} connections unless the conns column says otherwise; ` +
         `drain of ${drainEvents} events; rate steps of ${rateStepS} s; index-lag runs ${warmUpS} s warm-up + ${durationS} s`,
+      load: `${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (1-minute load average; ${cpus().length} cores)`,
       note,
     };
     // Raw rounds of the last run, whatever it was; only complete, unprofiled runs are history worth keeping.
