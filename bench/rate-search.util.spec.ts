@@ -12,7 +12,7 @@ const stackWithCapacity = (capacity: number) => {
 
 describe('searchSustainedRate', () => {
   const sut = searchSustainedRate;
-  const options = { factor: 1.2, maxSteps: 10, sustainedShare: 0.9 };
+  const options = { factor: 1.2, maxSteps: 10, sustainedShare: 0.9, refinements: 1 };
 
   it('should step up until the achieved rate falls under 90 % and then try once in between when the first rate holds', async () => {
     const stack = stackWithCapacity(300);
@@ -22,6 +22,15 @@ describe('searchSustainedRate', () => {
     expect(stack.asked).toEqual([200, 240, 290, 350, 320]);
     expect(result.sustainedRate).toBe(320);
     expect(result.steps.map((step) => step.sustained)).toEqual([true, true, true, false, true]);
+  });
+
+  it('should narrow the bracket once per refinement when more than one is asked', async () => {
+    const stack = stackWithCapacity(300);
+
+    const result = await sut({ ...options, refinements: 2, startRate: 200, step: stack.step });
+
+    expect(stack.asked).toEqual([200, 240, 290, 350, 320, 330]);
+    expect(result.sustainedRate).toBe(330);
   });
 
   it('should step down until a rate holds when the first rate does not', async () => {

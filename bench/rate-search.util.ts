@@ -1,6 +1,7 @@
 // The highest write rate the stack sustains: step the paced rate up by `factor` until the achieved rate falls
-// below `sustainedShare` of the target, then try once halfway (geometrically) between the last rate that held
-// and the first that did not. If the first rate already fails, step down instead.
+// below `sustainedShare` of the target, then narrow the bracket between the last rate that held and the first
+// that did not by trying halfway (geometrically), `refinements` times. If the first rate already fails, step
+// down instead until one holds.
 
 export interface RateStep {
   targetRate: number;
@@ -14,6 +15,7 @@ export interface RateSearchOptions {
   factor: number; // > 1
   maxSteps: number;
   sustainedShare: number; // e.g. 0.9
+  refinements: number;
   step: (rate: number) => Promise<{ achievedRate: number; writeP99Ms: number }>;
 }
 
@@ -51,9 +53,11 @@ export async function searchSustainedRate(options: RateSearchOptions): Promise<R
       if (goingUp) break;
     }
   }
-  if (best !== undefined && failed !== undefined && failed > best && steps.length < options.maxSteps) {
+  for (let refined = 0; refined < options.refinements && best !== undefined && failed !== undefined && steps.length < options.maxSteps; refined += 1) {
     const between = roundRate(Math.sqrt(best * failed));
-    if (!tried.has(between) && between > best && between < failed && (await attempt(between))) best = between;
+    if (tried.has(between) || between <= best || between >= failed) break;
+    if (await attempt(between)) best = between;
+    else failed = between;
   }
   return { steps, sustainedRate: best };
 }
