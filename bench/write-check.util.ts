@@ -89,17 +89,20 @@ async function storedRows(label: string, database: Client, id: string) {
   return { plan, objects, outbox };
 }
 
-async function probeMessages(channel: Channel, queue: string, expected: number) {
+// The probe plan's messages only: events of earlier writes may still be on their way when the queue is bound.
+async function probeMessages(channel: Channel, queue: string, id: string, expected: number) {
   const messages: Array<{ exchange: string; routingKey: string; content: unknown; properties: Record<string, unknown> }> = [];
   const deadline = Date.now() + MESSAGE_WAIT_MS;
   while (messages.length < expected) {
     const message = await channel.get(queue, { noAck: true });
     if (message) {
+      const content = JSON.parse(message.content.toString()) as { data?: { data?: { objectId?: string } } };
+      if (content.data?.data?.objectId !== id) continue;
       const { contentType, deliveryMode, messageId, timestamp, headers } = message.properties;
       messages.push({
         exchange: message.fields.exchange,
         routingKey: message.fields.routingKey,
-        content: JSON.parse(message.content.toString()),
+        content,
         properties: { contentType, deliveryMode, messageId, timestamp, headers },
       });
     } else if (Date.now() > deadline) {
@@ -151,7 +154,7 @@ export async function assertSameWrites(context: WriteCheckContext): Promise<void
     ensure(rows.project.outbox.length === steps.length, `write check: ${rows.project.outbox.length} outbox rows for ${steps.length} writes`);
     assertSame('write check: stored rows', rows.floor, rows.project);
 
-    const messages = await probeMessages(context.channel, queue, 2 * steps.length);
+    const messages = await probeMessages(context.channel, queue, id, 2 * steps.length);
     const byTarget = (target: Target) =>
       messages
         .filter((message) => message.exchange === context.exchanges[target])
