@@ -302,7 +302,7 @@ function sections(report: Report): Section[] {
   if (report.rateSearch) {
     const sustained = report.rateSearch.sustainedRate;
     result.push({
-      title: `Sustained write rate (paced POST plan, ${report.rateSearch.stepS} s per step): ${sustained === undefined ? 'none of the rates held' : `${sustained} writes/s`}`,
+      title: `Sustained write rate ${sustained === undefined ? 'not found (none of the rates held)' : `${sustained} writes/s`} (paced POST plan, ${report.rateSearch.stepS} s per step)`,
       columns: STEP_COLUMNS,
       body: stepCells(report.rateSearch),
       textColumns: 0,
