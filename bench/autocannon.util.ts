@@ -1,12 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { call, expectStatus, Reply } from './http.util';
-import { addEvents, EventLedger } from './index-lag.util';
-import { Measurement, Target } from './results.util';
+import { Target } from './results.util';
 import { Scenario } from './scenarios';
 
 export async function probe(scenario: Scenario, target: Target, baseUrl: string): Promise<Reply> {
-  const body = scenario.perConnection ? scenario.perConnection.body() : scenario.body;
+  const body = scenario.body;
   const reply = await call(scenario.method, `${baseUrl}${scenario.path}`, scenario.headers, body);
   expectStatus(`${scenario.name} @ ${target}`, reply, scenario.expectStatus);
   for (const [name, value] of Object.entries(scenario.expectHeaders ?? {})) {
@@ -39,47 +38,51 @@ function assertClean(label: string, result: autocannon.Result, status: number): 
   if (problems.length > 0) throw new Error(`${label}: ${problems.join(', ')} (every response must be HTTP ${status})`);
 }
 
-function cannonOptions(scenario: Scenario, baseUrl: string, paths: string[] | undefined, connections: number): autocannon.Options {
+function cannonOptions(scenario: Scenario, target: Target, baseUrl: string, connections: number): autocannon.Options {
   const hasType = Object.keys(scenario.headers).some((name) => name.toLowerCase() === 'content-type');
-  const withBody = scenario.body !== undefined || scenario.perConnection !== undefined;
+  const withBody = scenario.body !== undefined || scenario.connection !== undefined;
   const headers = withBody && !hasType ? { ...scenario.headers, 'content-type': 'application/json' } : scenario.headers;
   const options: autocannon.Options = {
     url: `${baseUrl}${scenario.path}`,
     method: scenario.method,
     headers,
     body: scenario.body === undefined ? undefined : JSON.stringify(scenario.body),
-    connections: scenario.connections ?? connections,
+    connections,
   };
-  const perConnection = scenario.perConnection;
-  if (!paths || !perConnection) return options;
-  if (paths.length < options.connections!) throw new Error(`${scenario.name}: ${options.connections} connections need as many paths, got ${paths.length}`);
+  const perConnection = scenario.connection;
+  if (!perConnection) return options;
   let next = 0;
   options.setupClient = (client) => {
-    const path = paths[next++];
-    client.setRequests([{ method: scenario.method, path, headers, setupRequest: (request) => ({ ...request, body: JSON.stringify(perConnection.body()) }) }]);
+    const load = perConnection(target, next++);
+    client.setRequests([
+      {
+        method: scenario.method,
+        path: load.path,
+        headers,
+        setupRequest: (request) => ({ ...request, headers: load.headers ? { ...headers, ...load.headers() } : headers, body: load.body() }),
+        onResponse: load.onResponse
+          ? (status, _body, _context, responseHeaders) => load.onResponse!(status, responseHeaders as unknown as Record<string, string>)
+          : undefined,
+      },
+    ]);
   };
   return options;
 }
 
-export async function measure(
-  scenario: Scenario,
-  target: Target,
-  baseUrl: string,
-  run: { connections: number; warmUpS: number; durationS: number },
-  ledger: EventLedger,
-): Promise<Measurement> {
-  const label = `${scenario.name} @ ${target}`;
-  const warmUp = await autocannon({ ...cannonOptions(scenario, baseUrl, scenario.perConnection?.warmUp, run.connections), duration: run.warmUpS });
-  assertClean(`${label} (warm-up)`, warmUp, scenario.expectStatus);
-  const options = cannonOptions(scenario, baseUrl, scenario.perConnection?.measured, run.connections);
-  const result = await autocannon({ ...options, duration: run.durationS });
-  assertClean(label, result, scenario.expectStatus);
-  if (scenario.emits) addEvents(ledger, scenario.emits, warmUp['2xx'] + result['2xx']);
+export interface LoadResult {
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+}
+
+// One closed-loop run of the scenario against one target; fails on anything but the expected status.
+export async function load(scenario: Scenario, target: Target, baseUrl: string, run: { connections: number; durationS: number; label: string }): Promise<LoadResult> {
+  const connections = scenario.connections ?? run.connections;
+  const result = await autocannon({ ...cannonOptions(scenario, target, baseUrl, connections), duration: run.durationS });
+  assertClean(run.label, result, scenario.expectStatus);
   return {
-    scenario: scenario.name,
-    target,
-    connections: options.connections!,
-    reqPerSec: result.requests.average,
+    reqPerSec: result.requests.total / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requests: result.requests.total,

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { principalKey } from '@app/common';
 import { call, expectStatus } from './http.util';
-import { addEvents, EventLedger } from './index-lag.util';
-import { BenchPlans, BenchUser, PATCH_CONNECTIONS } from './scenarios';
+import { planDocument } from './plan-document.util';
+import { BenchPlans, BenchUser, TARGET_TAG, WRITE_CONNECTIONS, WritePlan } from './scenarios';
+import { Target } from './results.util';
 
-// What the scenarios need in place before they run: a user with a cached principal, and plans to read and patch.
-const PLAN_EXAMPLE = readFileSync(join(resolve(__dirname, '..', '..'), 'test', 'fixtures', 'plan-example.json'), 'utf8');
+// What the scenarios need in place before they run: a user with a cached principal, and plans to read and write.
 
 export async function signUpAndLogIn(gatewayUrl: string): Promise<BenchUser> {
   const credentials = { email: 'bench@example.com', password: 'bench-password-1' };
@@ -18,15 +16,10 @@ export async function signUpAndLogIn(gatewayUrl: string): Promise<BenchUser> {
   return { id: (signup.body as { id: string }).id, accessToken: (token.body as { access_token: string }).access_token };
 }
 
-// The example plan with every objectId made unique by the suffix, so each POST creates new objects.
-export function planDocument(suffix: string): string {
-  return PLAN_EXAMPLE.replace(/"objectId":\s*"([^"]+)"/g, (_match, id: string) => `"objectId": "${id}-${suffix}"`);
-}
-
-async function createPlan(gatewayUrl: string, user: BenchUser, suffix: string): Promise<{ id: string; etag: string }> {
+async function createPlan(baseUrl: string, user: BenchUser, suffix: string): Promise<{ id: string; etag: string }> {
   const headers = { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' };
-  const created = await call('POST', `${gatewayUrl}/api/v1/plans`, headers, JSON.parse(planDocument(suffix)));
-  expectStatus('create plan', created, 201);
+  const created = await call('POST', `${baseUrl}/api/v1/plans`, headers, JSON.parse(planDocument(suffix)));
+  expectStatus(`create plan at ${baseUrl}`, created, 201);
   return { id: (created.body as { objectId: string }).objectId, etag: created.headers.get('etag') ?? '' };
 }
 
@@ -37,23 +30,28 @@ async function assertPlanCached(gatewayUrl: string, user: BenchUser, id: string)
   if (read.headers.get('x-cache') !== 'HIT') throw new Error(`plan read answered X-Cache: ${read.headers.get('x-cache')}, expected HIT`);
 }
 
-export async function createPlans(gatewayUrl: string, user: BenchUser, runTag: string, ledger: EventLedger): Promise<BenchPlans> {
-  const many = async (prefix: string, count: number) => {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i += 1) ids.push((await createPlan(gatewayUrl, user, `${runTag}-${prefix}${i}`)).id);
-    return ids;
+// The read plan through the gateway; the plans each write scenario's connections replace or patch, through
+// the server that will write them (the floor has its own database).
+export async function createPlans(urls: Record<Target, string>, user: BenchUser, runTag: string): Promise<BenchPlans> {
+  const many = async (target: Target, prefix: string): Promise<WritePlan[]> => {
+    const plans: WritePlan[] = [];
+    for (let i = 0; i < WRITE_CONNECTIONS; i += 1) {
+      const suffix = `${runTag}-${prefix}-${TARGET_TAG[target]}${i}`;
+      plans.push({ id: (await createPlan(urls[target], user, suffix)).id, suffix });
+    }
+    return plans;
   };
-  const read = await createPlan(gatewayUrl, user, `${runTag}-read`);
-  const [patchProbe] = await many('patch-probe', 1);
-  const patchWarmUp = await many('patch-warm', PATCH_CONNECTIONS);
-  const patchMeasured = await many('patch-run', PATCH_CONNECTIONS);
-  addEvents(ledger, 'plan.created', 2 + 2 * PATCH_CONNECTIONS);
-  await assertPlanCached(gatewayUrl, user, read.id);
-  return { read, patchProbe, patchWarmUp, patchMeasured };
+  const read = await createPlan(urls.project, user, `${runTag}-read`);
+  await assertPlanCached(urls.project, user, read.id);
+  return {
+    read,
+    put: { floor: await many('floor', 'put'), project: await many('project', 'put') },
+    patch: { floor: await many('floor', 'patch'), project: await many('project', 'patch') },
+  };
 }
 
 // The principal lives PRINCIPAL_TTL_SECONDS in Redis and reads do not extend it. Dropping it and letting the
-// gateway refill it (MISS, then HIT) before each run restarts that clock, so no run straddles an expiry.
+// gateway refill it (MISS, then HIT) before each round restarts that clock, so no round straddles an expiry.
 export async function primePrincipalCache(gatewayUrl: string, redis: Redis, user: BenchUser): Promise<void> {
   await redis.del(principalKey(user.id));
   const auth = { authorization: `Bearer ${user.accessToken}` };

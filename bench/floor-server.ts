@@ -3,14 +3,17 @@ import { readFileSync } from 'node:fs';
 import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
 import { jwtVerify } from 'jose';
+import { DomainError, statusForCode } from '@app/common';
+import type { Actor } from '@app/contracts';
 import { noneMatch, parseEntityTags } from '../apps/gateway/src/plans/entity-tags.util';
 import { decide, queueRateLimit, RATE_LIMIT_LUA } from '../apps/gateway/src/rate-limit/rate-limiter';
 import { PLAN_CACHE_FIELDS, planCacheKey } from '../libs/contracts/src/plans/plan-cache';
+import { FloorWriteOptions, FloorWrites, registerPlanWrites } from './floor-plan-writes';
 
 // The gateway's own script, header arithmetic, entity-tag parsing and plan cache layout (files with no imports
-// of their own), so the floor cannot drift from what it measures against. They are imported by path because the
-// @app/contracts index would load Nest, class-validator and Swagger; the audience and id pattern are copied for
-// the same reason.
+// of their own), so the floor cannot drift from what it measures against. The plan writes (floor-plan-writes.ts)
+// reuse core's classes, which load @app/common and @app/contracts (and with them Nest's modules): loaded, never
+// run, so they cost the floor memory, not time per request.
 const AUDIENCE = 'plans-platform-api';
 const PLAN_ID = /^[A-Za-z0-9._-]{1,128}$/; // PLAN_ID_PATTERN
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -26,6 +29,8 @@ export interface FloorServerOptions {
   issuer: string;
   // The gateway's RATE_LIMIT_USER_PER_HOUR; only changes the headers and when 429 starts.
   userLimitPerHour?: number;
+  // POST, PUT and PATCH /api/v1/plans when set (Postgres and RabbitMQ); reads only otherwise.
+  writes?: FloorWriteOptions;
 }
 
 export interface FloorServer {
@@ -34,7 +39,7 @@ export interface FloorServer {
 }
 
 interface CachedPrincipal {
-  user: object;
+  user: { id: string; role: Actor['role'] };
   version: number;
   deleted: boolean;
 }
@@ -46,7 +51,7 @@ interface Access {
 
 // The least a server can do to answer GET /users/me and GET /plans/:id the way the gateway does on a cache hit:
 // one RS256 check, one Redis round trip (rate-limit script + cached principal [+ plan hash]), the same headers
-// and body. No Nest, no logging.
+// and body. No Nest, no logging. With `writes`, also the plan writes (floor-plan-writes.ts) behind the same check.
 export async function startFloorServer(options: FloorServerOptions): Promise<FloorServer> {
   const limit = options.userLimitPerHour ?? 1000;
   const publicKey: KeyObject = createPublicKey(options.publicKeyPem);
@@ -116,6 +121,21 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
     return { principal, hash: hash?.[1] };
   }
 
+  // The guard's authorize() for a write route, then the actor core is given.
+  async function writer(request: FastifyRequest, reply: FastifyReply): Promise<Actor | null> {
+    const granted = await access(request, reply);
+    if (!granted) return null;
+    const { id, role } = granted.principal.user;
+    if (role === 'readonly') return refuse(reply, 403, 'FORBIDDEN');
+    return { id, role };
+  }
+
+  // Domain errors get the gateway's status for their code; Fastify's own (415, bad JSON) keep theirs.
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    if (error instanceof DomainError) return fail(reply, statusForCode(error.code), error.code);
+    return fail(reply, error.statusCode ?? 500, error.code ?? 'INTERNAL');
+  });
+
   app.get('/api/v1/users/me', async (request, reply) => {
     const granted = await access(request, reply);
     if (!granted) return reply;
@@ -139,11 +159,13 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
     return reply.code(200).header('Content-Type', JSON_TYPE).send(body);
   });
 
+  const writes: FloorWrites | undefined = options.writes ? await registerPlanWrites(app, redis, writer, options.writes) : undefined;
   await app.listen({ port: options.port, host: '127.0.0.1' });
   return {
     url: `http://127.0.0.1:${options.port}`,
     close: async () => {
       await app.close();
+      await writes?.close();
       redis.disconnect();
     },
   };
@@ -172,6 +194,15 @@ if (require.main === module) {
     publicKeyPem: createPublicKey(readFileSync(keyFile, 'utf8')).export({ type: 'spki', format: 'pem' }).toString(),
     issuer: env.JWT_ISSUER ?? 'plans-platform',
     userLimitPerHour: env.RATE_LIMIT_USER_PER_HOUR ? Number(env.RATE_LIMIT_USER_PER_HOUR) : undefined,
+    writes:
+      env.DATABASE_URL && env.RABBITMQ_URL
+        ? {
+            databaseUrl: env.DATABASE_URL,
+            rabbitmqUrl: env.RABBITMQ_URL,
+            exchange: env.FLOOR_EXCHANGE ?? 'bench.floor.events',
+            queue: env.FLOOR_QUEUE ?? 'bench.floor.events',
+          }
+        : undefined,
   }).then(
     (server) => {
       const stop = () => void server.close().then(() => process.exit(0));

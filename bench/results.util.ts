@@ -1,18 +1,44 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { RateStep } from './rate-search.util';
+import { median, pairedRatios, Spread, spread, SPREAD_TOLERANCE } from './rounds.util';
 
 export type Target = 'floor' | 'project';
 
-export interface Measurement {
-  scenario: string;
+// One measured round of one target: autocannon's figures and the CPU its serving processes spent.
+export interface Round {
+  index: number; // 0-based; warm-ups are not rounds
   target: Target;
-  connections: number;
-  reqPerSec: number;
+  reqPerSec: number; // responses / elapsed seconds
   p50Ms: number;
   p99Ms: number;
   requests: number;
+  cpuUs: Record<string, number>; // per serving process, over the round (and, for writes, until the work it caused was done)
+}
+
+export interface ScenarioRun {
+  key: string;
+  scenario: string;
+  kind: 'read' | 'write';
+  connections: number;
+  rounds: Round[];
+}
+
+export interface TargetSummary {
+  rounds: number;
+  reqPerSec: number; // medians over the rounds
+  p50Ms: number;
+  p99Ms: number;
+  cpuUsPerReq: number;
+  cpuUsPerReqByProcess: Record<string, number>;
+}
+
+export interface Comparison {
+  throughput: Spread; // per-round req/s project/floor
+  cpu: Spread; // per-round CPU per request project/floor
 }
 
 export interface LagMeasurement {
+  key: string;
   scenario: string;
   targetRate: number; // writes/s asked for
   achievedRate: number; // successful writes / (first send -> last answer)
@@ -24,6 +50,26 @@ export interface LagMeasurement {
   lagP99S: number;
   underOneS: number; // fraction of events indexed within 1 s
   drainS: number;
+}
+
+export interface DrainMeasurement {
+  events: number;
+  queueS: number; // publishing them with confirms, before the indexer started
+  measuredEvents: number; // applied between the first and the last scrape that saw progress
+  seconds: number;
+  eventsPerSec: number;
+  cpuUsPerEvent: number; // the indexer's CPU over the same window
+}
+
+export interface RateSearch {
+  steps: RateStep[];
+  stepS: number;
+  sustainedRate?: number;
+}
+
+export interface MemoryRow {
+  app: string;
+  peakRssBytes: number;
 }
 
 export interface Verdict {
@@ -38,9 +84,61 @@ export interface RunInfo {
   machine: string;
   commit: string;
   settings: string;
+  load: string;
+  note?: string;
 }
 
-const COLUMNS = ['scenario', 'target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'req/s project/floor', 'p99 project/floor'];
+export interface Report {
+  scenarios: ScenarioRun[];
+  lag: LagMeasurement[];
+  drain?: DrainMeasurement;
+  rateSearch?: RateSearch;
+  memory: MemoryRow[];
+  verdicts: Verdict[];
+}
+
+const cpuPerRequest = (round: Round, process?: string) =>
+  (process === undefined ? Object.values(round.cpuUs).reduce((sum, value) => sum + value, 0) : round.cpuUs[process]) / round.requests;
+
+export function summarizeTarget(run: ScenarioRun, target: Target): TargetSummary | undefined {
+  const rounds = run.rounds.filter((round) => round.target === target);
+  if (rounds.length === 0) return undefined;
+  const processes = Object.keys(rounds[0].cpuUs);
+  return {
+    rounds: rounds.length,
+    reqPerSec: median(rounds.map((round) => round.reqPerSec)),
+    p50Ms: median(rounds.map((round) => round.p50Ms)),
+    p99Ms: median(rounds.map((round) => round.p99Ms)),
+    cpuUsPerReq: median(rounds.map((round) => cpuPerRequest(round))),
+    cpuUsPerReqByProcess: Object.fromEntries(processes.map((name) => [name, median(rounds.map((round) => cpuPerRequest(round, name)))])),
+  };
+}
+
+export function compare(run: ScenarioRun): Comparison | undefined {
+  const floor = run.rounds.filter((round) => round.target === 'floor');
+  const project = run.rounds.filter((round) => round.target === 'project');
+  if (floor.length === 0 || project.length === 0) return undefined;
+  return {
+    throughput: spread(pairedRatios(floor, project, (round) => round.reqPerSec)),
+    cpu: spread(pairedRatios(floor, project, (round) => cpuPerRequest(round))),
+  };
+}
+
+const COLUMNS = [
+  'scenario',
+  'target',
+  'conns',
+  'rounds',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'CPU µs/req',
+  'CPU µs/req by process',
+  'req/s project/floor (min-max)',
+  'CPU/req project/floor (min-max)',
+];
+const DRAIN_COLUMNS = ['events queued', 'queued in s', 'events timed', 'applied in s', 'events/s', 'indexer CPU µs/event'];
+const STEP_COLUMNS = ['target writes/s', 'achieved writes/s', 'write p99 ms', 'sustained (>= 90 %)'];
 const LAG_COLUMNS = [
   'scenario',
   'target writes/s',
@@ -54,6 +152,7 @@ const LAG_COLUMNS = [
   'lag <= 1 s',
   'drain s',
 ];
+const MEMORY_COLUMNS = ['process', 'peak RSS MB'];
 // New runs go right below this line, so the newest is always first and older runs are never rewritten.
 const RUNS_MARKER = '<!-- runs: newest first; bench/run.js inserts each new run below this line -->';
 
@@ -61,53 +160,38 @@ const RUNS_MARKER = '<!-- runs: newest first; bench/run.js inserts each new run 
 // the newest run. Older runs keep their numbers; their method is in git history.
 const HEADER = `# Benchmark results
 
-Written by \`npm run bench\` (bench/run.ts); see bench/README.md.
+Written by \`npm run bench\` (bench/run.ts); see bench/README.md for the method in full.
 
 **Method.** The project is the gateway, core and indexer as built in \`dist/\`, on a fresh database, RabbitMQ
 vhost and Redis database, LOG_LEVEL=warn and rate limits raised to 1e9 so they count but never refuse. The
-**floor** (\`bench/floor-server.ts\`) is a hand-written Fastify server (no Nest) doing the same work for the same
-request: what the route costs with no framework, logging, metrics, guards or filters, a lower bound. Read
-scenarios run against the floor, then the project, back to back on the same machine.
+**floor** (\`bench/floor-server.ts\`, \`bench/floor-plan-writes.ts\`) is one hand-written Fastify process doing the
+same work for the same request with no framework, RPC hop, logging or metrics: token check, rate-limit script
+and cached principal in one Redis round trip; for writes also the plan schema (ajv), canonical ETag and
+decomposition, the conditional write of plan, objects and outbox row in one transaction (\`pg\`, its own
+database), the cache write (core's own PlanCacheWriter) and the outbox row published on a confirm channel
+(\`amqplib\`, its own exchange and queue) and marked published. Before measuring, the harness checks that the
+floor and the project answer alike, and for writes that they store the same rows, cache entry and message.
 
-- **users/me cached read**: verify the RS256 access token with jose (same key, issuer, audience, required
-  claims), one Redis pipeline (the gateway's rate-limit Lua script on \`rl:user:<sub>\` plus
-  \`GET principal:<sub>\`), the X-RateLimit-*, X-Cache and X-Request-Id headers, the cached user as JSON.
-- **GET plan, cache hit (200)**: \`GET /api/v1/plans/{id}\`; the same token check and one pipeline with the
-  rate-limit script, \`GET principal:<sub>\` and \`HMGET plan:<id> v e m b d\` (the hash core writes); the
-  principal must be present and not deleted; ETag, Last-Modified, Cache-Control: private, no-cache, X-Cache: HIT,
-  X-Request-Id and the cached body as is. The floor reuses the gateway's entity-tag helpers and cache layout.
-- **GET plan, conditional (304)**: the same with \`If-None-Match: <etag>\` (weak comparison), empty body.
-- **PATCH plan** (project only: a floor would have to re-implement core): \`application/merge-patch+json\`
-  \`{"planCostShares":{"copay":N}}\` with \`If-Match: *\`, N fresh per request, 10 connections, each connection on
-  its own plan (core applies a patch to the version it read and stores it conditionally, so two patches of
-  one plan in flight would give 412); warm-up and measured run use different plans.
-- **index lag**: POSTs of the example plan (every objectId made unique) at a fixed rate, paced evenly
-  (request i due at i/rate, up to 200 in flight, latency counted from the due time), warm-up then measured.
-  The indexer's \`index_lag_seconds{event_type="plan.created"}\` histogram (from the event's timestamp, taken
-  as core writes the outbox row in the committing transaction, to the event applied) is scraped with the
-  indexer idle before and after the measured writes; the difference is this run's distribution. p50/p99
-  are bucket upper bounds; "drain" is the time from the last write's answer to the indexer having counted
-  every event. The search backend is Postgres (no ELASTICSEARCH_URL), whose index write is a no-op, so the
-  lag is the outbox relay, RabbitMQ and the indexer's consumer. The lower rate runs first.
+Every scenario with a floor runs as **interleaved rounds** after a warm-up of both: floor and project
+alternate (the order flips every round), and each ratio is taken between the floor and the project of the
+same round. Tables give medians over the rounds; ratios give the median and the min-max, and SPREAD marks a
+scenario whose round ratios stray more than ±${SPREAD_TOLERANCE * 100}% from their median. **CPU µs/req** is user + system
+time from \`/proc/<pid>/stat\` of every process serving the target (floor: the floor; project: gateway + core +
+indexer, split in the next column) over the round, and for writes until the outbox was published and the
+indexer had applied every event, divided by the responses. Postgres, Redis and RabbitMQ are not counted.
+It barely depends on how busy the machine is: the figure to compare between commits.
 
-autocannon (read and PATCH scenarios) and the paced writer run in the harness process; each server runs in its
-own process. Per target: 2 s warm-up (discarded), then the measured run. The cached principal is refreshed
-before each run so every read is a cache hit. A run fails if any response has an unexpected status (only
-the 304 scenario expects 304), or on any socket error or timeout.
+The **indexer drain** queues N plan events with the indexer stopped, starts it and times how fast it applies
+them (from its \`index_lag_seconds\` count). The **sustained rate** is found by pacing POSTs at rising rates
+until fewer than 90% of the asked rate is achieved; the index-lag scenario at that rate is where the lag is
+judged. Peak RSS is VmHWM of each process at the end of the run.
 
-**Columns.** req/s is the mean of autocannon's per-second samples; p50/p99 are response latencies in ms.
-req/s project/floor below 1 means the project serves less than the floor; p99 project/floor above 1 means
-its tail is slower. Client, servers, Redis, Postgres and RabbitMQ share the machine, so absolute numbers
-only compare within one machine; the ratios are the thing to watch across runs.
+**Targets** (issue 7): cached reads (users/me, GET plan 200 and 304) at a median req/s ratio >= 0.9 and a CPU
+per request <= 1.2x the floor; every app's peak RSS < 200 MB; index lag p99 within the 1 s bucket at the
+sustained rate. Write paths are reported, not judged.`;
 
-**Targets** (issue "Plans API"): both plan GETs at >= 0.8x the floor's req/s; index lag p99 < 1 s at
-1000 writes/s (judged at the rate achieved, which is shown).`;
-
-export function ratioCells(rows: Measurement[], row: Measurement): [string, string] {
-  if (row.target !== 'project') return ['', ''];
-  const floor = rows.find((other) => other.scenario === row.scenario && other.target === 'floor');
-  if (!floor) return ['n/a', 'n/a'];
-  return [(row.reqPerSec / floor.reqPerSec).toFixed(2), (row.p99Ms / floor.p99Ms).toFixed(2)];
+function fixed(value: number, digits = 0): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
 
 export function formatSeconds(value: number): string {
@@ -116,32 +200,68 @@ export function formatSeconds(value: number): string {
   return `<= ${value} s`;
 }
 
-function cells(rows: Measurement[]): string[][] {
-  return rows.map((row) => [
-    row.scenario,
-    row.target,
-    String(row.connections),
-    row.reqPerSec.toFixed(0),
-    row.p50Ms.toFixed(1),
-    row.p99Ms.toFixed(1),
-    ...ratioCells(rows, row),
-  ]);
+function ratioCell(value: Spread | undefined): string {
+  if (!value) return 'n/a';
+  return `${fixed(value.median, 2)} (${fixed(value.min, 2)}-${fixed(value.max, 2)})${value.wide ? ' SPREAD' : ''}`;
+}
+
+const SHORT_NAMES: Record<string, string> = { gateway: 'gw', core: 'core', indexer: 'idx', floor: 'floor' };
+
+function scenarioCells(runs: ScenarioRun[]): string[][] {
+  return runs.flatMap((run) => {
+    const comparison = compare(run);
+    return (['floor', 'project'] as const).flatMap((target) => {
+      const summary = summarizeTarget(run, target);
+      if (!summary) return [];
+      const byProcess = Object.entries(summary.cpuUsPerReqByProcess)
+        .map(([name, value]) => `${SHORT_NAMES[name] ?? name} ${fixed(value)}`)
+        .join(' + ');
+      const isProject = target === 'project';
+      return [
+        [
+          run.scenario,
+          target,
+          String(run.connections),
+          String(summary.rounds),
+          fixed(summary.reqPerSec),
+          fixed(summary.p50Ms, 1),
+          fixed(summary.p99Ms, 1),
+          fixed(summary.cpuUsPerReq),
+          byProcess,
+          isProject ? ratioCell(comparison?.throughput) : '',
+          isProject ? ratioCell(comparison?.cpu) : '',
+        ],
+      ];
+    });
+  });
+}
+
+function drainCells(drain: DrainMeasurement): string[][] {
+  return [[String(drain.events), fixed(drain.queueS, 1), String(drain.measuredEvents), fixed(drain.seconds, 1), fixed(drain.eventsPerSec), fixed(drain.cpuUsPerEvent)]];
+}
+
+function stepCells(search: RateSearch): string[][] {
+  return search.steps.map((step) => [String(step.targetRate), fixed(step.achievedRate), fixed(step.writeP99Ms, 1), step.sustained ? 'yes' : 'no']);
 }
 
 function lagCells(rows: LagMeasurement[]): string[][] {
   return rows.map((row) => [
     row.scenario,
     String(row.targetRate),
-    row.achievedRate.toFixed(0),
+    fixed(row.achievedRate),
     String(row.writesOk),
     String(row.indexed),
-    row.writeP50Ms.toFixed(1),
-    row.writeP99Ms.toFixed(1),
+    fixed(row.writeP50Ms, 1),
+    fixed(row.writeP99Ms, 1),
     formatSeconds(row.lagP50S),
     formatSeconds(row.lagP99S),
     Number.isNaN(row.underOneS) ? 'n/a' : `${(row.underOneS * 100).toFixed(1)} %`,
-    row.drainS.toFixed(1),
+    fixed(row.drainS, 1),
   ]);
+}
+
+function memoryCells(rows: MemoryRow[]): string[][] {
+  return rows.map((row) => [row.app, fixed(row.peakRssBytes / 2 ** 20)]);
 }
 
 function verdictLine(verdict: Verdict): string {
@@ -151,7 +271,11 @@ function verdictLine(verdict: Verdict): string {
 // Text columns (the first `textColumns`) left-aligned, numbers right-aligned.
 function textTable(columns: string[], body: string[][], textColumns: number): string {
   const widths = columns.map((column, i) => Math.max(column.length, ...body.map((line) => line[i].length)));
-  const format = (line: string[]) => line.map((cell, i) => (i < textColumns ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  const format = (line: string[]) =>
+    line
+      .map((cell, i) => (i < textColumns ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [format(columns), widths.map((width) => '-'.repeat(width)).join('  '), ...body.map(format)].join('\n');
 }
 
@@ -164,18 +288,44 @@ function markdownTable(columns: string[], body: string[][], textColumns: number)
   ];
 }
 
-export function consoleReport(rows: Measurement[], lagRows: LagMeasurement[], verdicts: Verdict[]): string {
-  const parts = [textTable(COLUMNS, cells(rows), 2)];
-  if (lagRows.length > 0) parts.push(textTable(LAG_COLUMNS, lagCells(lagRows), 1));
-  if (verdicts.length > 0) parts.push(['targets:', ...verdicts.map((verdict) => `  ${verdictLine(verdict)}`)].join('\n'));
+interface Section {
+  title: string;
+  columns: string[];
+  body: string[][];
+  textColumns: number;
+}
+
+function sections(report: Report): Section[] {
+  const result: Section[] = [];
+  if (report.scenarios.length > 0) {
+    result.push({ title: 'Interleaved rounds (medians)', columns: COLUMNS, body: scenarioCells(report.scenarios), textColumns: 2 });
+  }
+  if (report.drain) result.push({ title: 'Indexer drain', columns: DRAIN_COLUMNS, body: drainCells(report.drain), textColumns: 0 });
+  if (report.rateSearch) {
+    const sustained = report.rateSearch.sustainedRate;
+    result.push({
+      title: `Sustained write rate ${sustained === undefined ? 'not found (none of the rates held)' : `${sustained} writes/s`} (paced POST plan, ${report.rateSearch.stepS} s per step)`,
+      columns: STEP_COLUMNS,
+      body: stepCells(report.rateSearch),
+      textColumns: 0,
+    });
+  }
+  if (report.lag.length > 0) result.push({ title: 'Index lag', columns: LAG_COLUMNS, body: lagCells(report.lag), textColumns: 1 });
+  if (report.memory.length > 0) result.push({ title: 'Memory', columns: MEMORY_COLUMNS, body: memoryCells(report.memory), textColumns: 1 });
+  return result;
+}
+
+export function consoleReport(report: Report): string {
+  const parts = sections(report).map((section) => `${section.title}\n\n${textTable(section.columns, section.body, section.textColumns)}`);
+  if (report.verdicts.length > 0) parts.push(['targets:', ...report.verdicts.map((verdict) => `  ${verdictLine(verdict)}`)].join('\n'));
   return parts.join('\n\n');
 }
 
-export function markdownSection(run: RunInfo, rows: Measurement[], lagRows: LagMeasurement[], verdicts: Verdict[]): string {
-  const lines = [`## ${run.date}`, '', `- Machine: ${run.machine}`, `- Commit: ${run.commit}`, `- Settings: ${run.settings}`, ''];
-  lines.push(...markdownTable(COLUMNS, cells(rows), 2));
-  if (lagRows.length > 0) lines.push('', ...markdownTable(LAG_COLUMNS, lagCells(lagRows), 1));
-  if (verdicts.length > 0) lines.push('', 'Targets:', '', ...verdicts.map((verdict) => `- ${verdictLine(verdict)}`));
+export function markdownSection(run: RunInfo, report: Report): string {
+  const lines = [`## ${run.date}`, '', `- Machine: ${run.machine}`, `- Commit: ${run.commit}`, `- Settings: ${run.settings}`, `- Load: ${run.load}`];
+  if (run.note) lines.push(`- Note: ${run.note}`);
+  for (const section of sections(report)) lines.push('', `${section.title}:`, '', ...markdownTable(section.columns, section.body, section.textColumns));
+  if (report.verdicts.length > 0) lines.push('', 'Targets:', '', ...report.verdicts.map((verdict) => `- ${verdictLine(verdict)}`));
   return lines.join('\n');
 }
 

@@ -1,17 +1,40 @@
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import amqplib, { ChannelModel, ConfirmChannel } from 'amqplib';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { PRINCIPAL_TTL_SECONDS } from '@app/common';
-import { assertSameAnswer, measure, probe } from './autocannon.util';
+import { EXCHANGES } from '@app/contracts';
+import { assertSameAnswer, load, probe } from './autocannon.util';
 import { assertPortFree, logLines, ManagedChild, spawnNode, stopChild, tailLog, waitForReady } from './child-process.util';
-import { createPlans, planDocument, primePrincipalCache, signUpAndLogIn } from './fixtures.util';
-import { addEvents, EventLedger, measureIndexLag, summarizeLag } from './index-lag.util';
-import { consoleReport, LagMeasurement, markdownSection, Measurement, prependRun, Target } from './results.util';
-import { BenchUser, LagScenario, lagScenarios, scenarios, verdicts } from './scenarios';
+import { createPlans, primePrincipalCache, signUpAndLogIn } from './fixtures.util';
+import { assertWritesClean, EventLedger, measureIndexLag, summarizeLag, waitForIndexer } from './index-lag.util';
+import { queuePlanEvents, timeDrain } from './indexer-drain.util';
+import { pacedLoad } from './paced-load.util';
+import { planDocument } from './plan-document.util';
+import { cpuSnapshot, cpuSpent, peakRssBytes } from './proc-stats.util';
+import { searchSustainedRate } from './rate-search.util';
+import {
+  compare,
+  consoleReport,
+  DrainMeasurement,
+  LagMeasurement,
+  markdownSection,
+  MemoryRow,
+  prependRun,
+  RateSearch,
+  Report,
+  Round,
+  ScenarioRun,
+  summarizeTarget,
+  Target,
+} from './results.util';
+import { BenchPlans, BenchUser, LagScenario, lagScenarios, RATE_SUSTAINED_SHARE, Scenario, scenarios, verdicts } from './scenarios';
+import { migrate, recreateDatabase, recreateVhost, writeKeyPair } from './setup.util';
+import { assertSameWrites } from './write-check.util';
 
 const ROOT = resolve(__dirname, '..', '..'); // dist/bench/run.js -> repository root
 const DIST = join(ROOT, 'dist');
@@ -19,32 +42,50 @@ const RESULTS_FILE = join(ROOT, 'bench', 'RESULTS.md');
 const LAST_RUN_FILE = join(ROOT, 'bench', '.last-run.json');
 const PROFILES_DIR = join(ROOT, 'bench', 'profiles');
 
-// Like the test harness: own database, RabbitMQ vhost and Redis database, so a dev stack or an e2e run on this
-// machine neither answers our RPCs nor shares our counters.
+// Like the test harness: own databases, RabbitMQ vhost and Redis database, so a dev stack or an e2e run on this
+// machine neither answers our RPCs nor shares our counters. The floor writes to a database of its own.
 const PG_URL = 'postgres://postgres@127.0.0.1:5432';
-const BENCH_DB = 'plans_platform_bench';
+const DATABASES: Record<Target, string> = { project: 'plans_platform_bench', floor: 'plans_platform_bench_floor' };
 const BENCH_VHOST = 'plans_bench';
 const REDIS_URL = 'redis://127.0.0.1:6379/8';
 const RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${BENCH_VHOST}`;
+const FLOOR_EXCHANGE = 'bench.floor.events';
+const FLOOR_QUEUE = 'bench.floor.events';
 const ISSUER = 'plans-platform';
 // Off the dev ports (3000-3002) so a running dev stack keeps its ports.
 const PORTS = { gateway: 3100, core: 3101, floor: 3102, indexer: 3103 };
 const RATE_LIMIT = '1000000000'; // counted on every request like in production, never refused
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 15_000; // above the apps' 10 s shutdown grace
-const WARMUP_S = 2;
 const LAG_MAX_IN_FLIGHT = 200;
 const CATCH_UP_TIMEOUT_MS = 120_000;
+const QUIET_MS = 200; // a write round is over once nothing was written for this long and the outbox is empty
+const DRAIN_EVENT_TYPE = 'plan.updated';
+const RATE_FACTOR = 1.25;
+const RATE_REFINEMENTS = 2;
+const RATE_MAX_STEPS = 10;
 
-const durationS = positiveInt('BENCH_DURATION_S', 10);
+const rounds = positiveInt('BENCH_ROUNDS', 6);
+const roundS = positiveInt('BENCH_ROUND_S', 5);
+const warmUpS = positiveInt('BENCH_WARMUP_S', 2);
+const durationS = positiveInt('BENCH_DURATION_S', 10); // measured part of an index-lag run
 const connections = positiveInt('BENCH_CONNECTIONS', 50);
+const drainEvents = positiveInt('BENCH_DRAIN_EVENTS', 20_000);
+const rateStepS = positiveInt('BENCH_RATE_STEP_S', 4);
+const note = process.env.BENCH_NOTE?.trim() || undefined; // recorded with the run, e.g. "shared machine"
 const only = list('BENCH_ONLY'); // scenario keys; empty = all
 const profiled = list('BENCH_CPU_PROF'); // app names (gateway, core, indexer, floor) to run with --cpu-prof
+const appNodeOptions = process.env.BENCH_NODE_OPTIONS?.trim() || undefined; // an experiment with the apps' V8 flags
 
-const gatewayUrl = `http://127.0.0.1:${PORTS.gateway}`;
-const floorUrl = `http://127.0.0.1:${PORTS.floor}`;
+const urls: Record<Target, string> = { project: `http://127.0.0.1:${PORTS.gateway}`, floor: `http://127.0.0.1:${PORTS.floor}` };
+const gatewayUrl = urls.project;
 const indexerMetricsUrl = `http://127.0.0.1:${PORTS.indexer}/metrics`;
 const children: ManagedChild[] = [];
+const databases = {} as Record<Target, Client>;
+const queuedEvents: EventLedger = new Map(); // put on the indexer's queue by the harness, not by core
+const profileFiles = new Map<string, { file: string; startedAt: number }>(); // app -> its --cpu-prof output
+// performance.now() ms, and the requests each target served in between (warm-ups included)
+const profileWindows: Array<{ scenario: string; from: number; to: number; requests: Record<Target, number> }> = [];
 let stopping: Promise<void> | undefined;
 
 function positiveInt(name: string, fallback: number): number {
@@ -70,6 +111,8 @@ function log(message: string): void {
   console.log(`[bench] ${message}`);
 }
 
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
 function stopChildren(): Promise<void> {
   stopping ??= Promise.all(children.map((child) => stopChild(child, STOP_GRACE_MS))).then(() => undefined);
   return stopping;
@@ -85,7 +128,7 @@ function appEnv(keysDir: string): NodeJS.ProcessEnv {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'development', // dev key loading: both apps read the pair the harness put in JWT_KEYS_DIR
-    DATABASE_URL: `${PG_URL}/${BENCH_DB}`,
+    DATABASE_URL: `${PG_URL}/${DATABASES.project}`,
     REDIS_URL,
     RABBITMQ_URL,
     LOG_LEVEL: 'warn',
@@ -98,72 +141,57 @@ function appEnv(keysDir: string): NodeJS.ProcessEnv {
     CORE_PORT: String(PORTS.core),
     INDEXER_PORT: String(PORTS.indexer),
     RPC_TIMEOUT_MS: '5000',
+    NODE_OPTIONS: appNodeOptions,
   });
-}
-
-// Written before either app starts: two apps generating the dev key at once could end up with different keys.
-function writeKeyPair(keysDir: string): string {
-  mkdirSync(keysDir, { recursive: true, mode: 0o700 });
-  const file = join(keysDir, 'jwt-private.pem');
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  return file;
-}
-
-async function recreateDatabase(): Promise<void> {
-  const admin = new Client({ connectionString: `${PG_URL}/postgres` });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${BENCH_DB}`);
-  } finally {
-    await admin.end();
-  }
-}
-
-function recreateVhost(): void {
-  const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args], { stdio: 'pipe' });
-  try {
-    rabbitmqctl('delete_vhost', BENCH_VHOST);
-  } catch {
-    // absent on a fresh broker
-  }
-  rabbitmqctl('add_vhost', BENCH_VHOST);
-  rabbitmqctl('set_permissions', '-p', BENCH_VHOST, 'guest', '.*', '.*', '.*');
-}
-
-async function measureLag(scenario: LagScenario, user: BenchUser, runTag: string, ledger: EventLedger): Promise<LagMeasurement> {
-  const write = (phase: string) => ({
-    url: `${gatewayUrl}/api/v1/plans`,
-    headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' },
-    body: (index: number) => planDocument(`${runTag}-${scenario.key}-${phase}${index}`),
-    eventType: 'plan.created',
-    expectStatus: 201,
-    maxInFlight: LAG_MAX_IN_FLIGHT,
-  });
-  const rate = (seconds: number) => ({ ratePerSecond: scenario.ratePerSecond, durationS: seconds });
-  // The warm-up's events are drained (and left out) before the measured run starts.
-  await measureIndexLag(`${scenario.name} (warm-up)`, indexerMetricsUrl, ledger, write('w'), rate(WARMUP_S), CATCH_UP_TIMEOUT_MS, assertAlive);
-  const run = await measureIndexLag(scenario.name, indexerMetricsUrl, ledger, write('m'), rate(durationS), CATCH_UP_TIMEOUT_MS, assertAlive);
-  const lag = summarizeLag(run.lag);
-  return {
-    scenario: scenario.name,
-    targetRate: scenario.ratePerSecond,
-    achievedRate: run.succeeded / run.load.elapsedS,
-    writesOk: run.succeeded,
-    indexed: run.lag.count,
-    writeP50Ms: run.load.latencyP50Ms,
-    writeP99Ms: run.load.latencyP99Ms,
-    lagP50S: lag.p50S,
-    lagP99S: lag.p99S,
-    underOneS: lag.underOneS,
-    drainS: run.drainS,
-  };
 }
 
 function assertAlive(): void {
   const dead = children.find((child) => child.exitCode !== undefined);
   if (dead) throw new Error(`${dead.name} exited (${dead.exitCode}) during the run. Last log lines:\n${tailLog(dead.logFile)}`);
+}
+
+function child(name: string): ManagedChild {
+  const found = children.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`${name} is not running`);
+  return found;
+}
+
+// Every process that serves a target: its CPU is the target's cost.
+function servingProcesses(target: Target): Array<{ name: string; pid: number }> {
+  return (target === 'floor' ? ['floor'] : ['gateway', 'core', 'indexer']).map((name) => ({ name, pid: child(name).process.pid! }));
+}
+
+// Every outbox row of the project is published to the indexer's queue, and the indexer counts one lag
+// observation per event it applies: that is what "caught up" means.
+async function expectedEvents(): Promise<EventLedger> {
+  const { rows } = await databases.project.query<{ event_type: string; count: number }>(`SELECT event_type, count(*)::int AS count FROM outbox GROUP BY event_type`);
+  const ledger: EventLedger = new Map(rows.map((row) => [row.event_type, row.count]));
+  for (const [eventType, count] of queuedEvents) ledger.set(eventType, (ledger.get(eventType) ?? 0) + count);
+  return ledger;
+}
+
+// Until the target's writes are done: no new version for QUIET_MS (a request cut off at the end of a round may
+// still commit), every outbox row published and, for the project, every event applied by the indexer.
+async function settle(target: Target): Promise<void> {
+  const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
+  let quietSince: string | undefined;
+  for (;;) {
+    assertAlive();
+    const { rows } = await databases[target].query<{ version: string; pending: number }>(
+      `SELECT (SELECT last_value FROM plan_version_seq)::text AS version, (SELECT count(*) FROM outbox WHERE published_at IS NULL)::int AS pending`,
+    );
+    const { version, pending } = rows[0];
+    if (pending === 0 && version === quietSince) break;
+    quietSince = pending === 0 ? version : undefined;
+    if (Date.now() > deadline) throw new Error(`${target}: ${pending} outbox rows still unpublished after ${CATCH_UP_TIMEOUT_MS} ms`);
+    await sleep(QUIET_MS);
+  }
+  if (target === 'project') await waitForIndexer(indexerMetricsUrl, await expectedEvents(), CATCH_UP_TIMEOUT_MS, assertAlive);
+}
+
+async function currentEtags(target: Target, ids: string[]): Promise<Map<string, string>> {
+  const { rows } = await databases[target].query<{ object_id: string; etag: string }>(`SELECT object_id, etag FROM plans WHERE object_id = ANY($1::text[])`, [ids]);
+  return new Map(rows.map((row) => [row.object_id, row.etag]));
 }
 
 function gitCommit(): string {
@@ -177,119 +205,318 @@ function gitCommit(): string {
 }
 
 function start(name: keyof typeof PORTS, script: string, env: NodeJS.ProcessEnv, workDir: string): ManagedChild {
-  const nodeArgs = profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
-  const child = spawnNode(name, script, env, workDir, nodeArgs);
-  children.push(child);
-  return child;
+  const file = `${name}-${Date.now()}.cpuprofile`;
+  const nodeArgs = profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES_DIR}`, `--cpu-prof-name=${file}`] : [];
+  if (profiled.includes(name)) profileFiles.set(name, { file: join(PROFILES_DIR, file), startedAt: performance.now() });
+  const started = spawnNode(name, script, env, workDir, nodeArgs);
+  children.push(started);
+  return started;
+}
+
+interface Bench {
+  user: BenchUser;
+  redis: Redis;
+  channel: ConfirmChannel;
+}
+
+// One run of one target, with the CPU of its serving processes around it (writes: until settled).
+async function runRound(bench: Bench, scenario: Scenario, target: Target, label: string, seconds: number): Promise<Omit<Round, 'index'>> {
+  await primePrincipalCache(gatewayUrl, bench.redis, bench.user);
+  await scenario.beforeRound?.(target);
+  const processes = servingProcesses(target);
+  const before = cpuSnapshot(processes);
+  const result = await load(scenario, target, urls[target], { connections, durationS: seconds, label });
+  if (scenario.kind === 'write') await settle(target);
+  const cpuUs = cpuSpent(before, cpuSnapshot(processes));
+  if (scenario.kind === 'write' && target === 'floor') await bench.channel.purgeQueue(FLOOR_QUEUE); // nobody consumes it
+  assertAlive();
+  return { target, ...result, cpuUs };
+}
+
+// Warm-up of both, then rounds alternating floor and project, the order flipped every round.
+async function runScenario(bench: Bench, scenario: Scenario): Promise<ScenarioRun> {
+  const targets: Target[] = scenario.floor ? ['floor', 'project'] : ['project'];
+  if (scenario.kind === 'read') {
+    await primePrincipalCache(gatewayUrl, bench.redis, bench.user);
+    const replies = await Promise.all(targets.map((target) => probe(scenario, target, urls[target])));
+    if (scenario.floor) assertSameAnswer(scenario, replies[0], replies[1]);
+  }
+  const conns = scenario.connections ?? connections;
+  log(`${scenario.name}: ${warmUpS} s warm-up each, then ${rounds} x ${roundS} s rounds per target, ${conns} connections`);
+  const from = performance.now();
+  const served: Record<Target, number> = { floor: 0, project: 0 };
+  for (const target of targets) served[target] += (await runRound(bench, scenario, target, `${scenario.name} @ ${target} (warm-up)`, warmUpS)).requests;
+  const run: ScenarioRun = { key: scenario.key, scenario: scenario.name, kind: scenario.kind, connections: conns, rounds: [] };
+  for (let index = 0; index < rounds; index += 1) {
+    for (const target of index % 2 === 0 ? targets : [...targets].reverse()) {
+      const round = await runRound(bench, scenario, target, `${scenario.name} @ ${target}, round ${index + 1}`, roundS);
+      served[target] += round.requests;
+      run.rounds.push({ index, ...round });
+    }
+  }
+  profileWindows.push({ scenario: scenario.key, from, to: performance.now(), requests: served });
+  const comparison = compare(run);
+  const project = summarizeTarget(run, 'project')!;
+  log(
+    `  project ${project.reqPerSec.toFixed(0)} req/s, ${project.cpuUsPerReq.toFixed(0)} µs CPU/req` +
+      (comparison
+        ? `; ratio ${comparison.throughput.median.toFixed(2)} (${comparison.throughput.min.toFixed(2)}-${comparison.throughput.max.toFixed(2)}), CPU ratio ${comparison.cpu.median.toFixed(2)}`
+        : ''),
+  );
+  return run;
+}
+
+function planWrites(bench: Bench, runTag: string, phase: string) {
+  return {
+    url: `${gatewayUrl}/api/v1/plans`,
+    headers: { authorization: `Bearer ${bench.user.accessToken}`, 'content-type': 'application/json' },
+    body: (index: number) => planDocument(`${runTag}-${phase}${index}`),
+    eventType: 'plan.created',
+    expectStatus: 201,
+    maxInFlight: LAG_MAX_IN_FLIGHT,
+  };
+}
+
+async function measureLag(bench: Bench, scenario: LagScenario, ratePerSecond: number, runTag: string): Promise<LagMeasurement> {
+  const rate = (seconds: number) => ({ ratePerSecond, durationS: seconds });
+  await primePrincipalCache(gatewayUrl, bench.redis, bench.user);
+  log(`${scenario.name} (${ratePerSecond}/s): ${warmUpS} s warm-up + ${durationS} s paced writes, up to ${LAG_MAX_IN_FLIGHT} in flight`);
+  // The warm-up's events are drained (and left out) before the measured run starts.
+  await measureIndexLag(
+    `${scenario.name} (warm-up)`,
+    indexerMetricsUrl,
+    expectedEvents,
+    planWrites(bench, runTag, `${scenario.key}-w`),
+    rate(warmUpS),
+    CATCH_UP_TIMEOUT_MS,
+    assertAlive,
+  );
+  const run = await measureIndexLag(
+    scenario.name,
+    indexerMetricsUrl,
+    expectedEvents,
+    planWrites(bench, runTag, `${scenario.key}-m`),
+    rate(durationS),
+    CATCH_UP_TIMEOUT_MS,
+    assertAlive,
+  );
+  const lag = summarizeLag(run.lag);
+  return {
+    key: scenario.key,
+    scenario: scenario.name,
+    targetRate: ratePerSecond,
+    achievedRate: run.succeeded / run.load.elapsedS,
+    writesOk: run.succeeded,
+    indexed: run.lag.count,
+    writeP50Ms: run.load.latencyP50Ms,
+    writeP99Ms: run.load.latencyP99Ms,
+    lagP50S: lag.p50S,
+    lagP99S: lag.p99S,
+    underOneS: lag.underOneS,
+    drainS: run.drainS,
+  };
+}
+
+// Paced POSTs at rising rates, each step settled before the next; starts at what closed-loop POSTs reached
+// (10 connections: open-loop with up to 200 in flight usually gets further).
+async function findSustainedRate(bench: Bench, runTag: string, closedLoopRate: number | undefined): Promise<RateSearch> {
+  let step = 0;
+  const result = await searchSustainedRate({
+    startRate: closedLoopRate ?? 100,
+    factor: RATE_FACTOR,
+    refinements: RATE_REFINEMENTS,
+    maxSteps: RATE_MAX_STEPS,
+    sustainedShare: RATE_SUSTAINED_SHARE,
+    step: async (rate) => {
+      await primePrincipalCache(gatewayUrl, bench.redis, bench.user);
+      const loadResult = await pacedLoad({
+        ...planWrites(bench, runTag, `rate${++step}-`),
+        method: 'POST',
+        ratePerSecond: rate,
+        durationS: rateStepS,
+        timeoutMs: 10_000,
+      });
+      const succeeded = assertWritesClean(`paced POST at ${rate}/s`, loadResult, 201);
+      await settle('project');
+      const achievedRate = succeeded / loadResult.elapsedS;
+      log(`  ${rate} writes/s asked: ${achievedRate.toFixed(0)} achieved, write p99 ${loadResult.latencyP99Ms.toFixed(0)} ms`);
+      return { achievedRate, writeP99Ms: loadResult.latencyP99Ms };
+    },
+  });
+  return { ...result, stepS: rateStepS };
+}
+
+// With the indexer not started yet: N plan events on its queue, then start it and time the drain.
+async function measureDrain(channel: ConfirmChannel, userId: string, startIndexer: () => ManagedChild): Promise<DrainMeasurement> {
+  const document = JSON.parse(planDocument('drain')) as object;
+  log(`indexer drain: queueing ${drainEvents} ${DRAIN_EVENT_TYPE} events with the indexer stopped`);
+  const queuedAt = performance.now();
+  const queued = await queuePlanEvents(channel, EXCHANGES.events, DRAIN_EVENT_TYPE, drainEvents, (index) => ({ objectId: `drain-${index}`, document, actorId: userId }));
+  const queueS = (performance.now() - queuedAt) / 1000;
+  queuedEvents.set(DRAIN_EVENT_TYPE, (queuedEvents.get(DRAIN_EVENT_TYPE) ?? 0) + drainEvents);
+  const indexer = startIndexer();
+  const timing = await timeDrain(indexerMetricsUrl, queued, indexer.process.pid!, CATCH_UP_TIMEOUT_MS, assertAlive);
+  log(`  ${timing.measuredEvents} events applied in ${timing.seconds.toFixed(1)} s: ${timing.eventsPerSec.toFixed(0)} events/s`);
+  return { events: drainEvents, queueS, ...timing };
 }
 
 async function main(): Promise<void> {
-  if (WARMUP_S + durationS > PRINCIPAL_TTL_SECONDS - 20) {
-    throw new Error(`BENCH_DURATION_S must stay under ${PRINCIPAL_TTL_SECONDS - 20 - WARMUP_S} s: the cached principal expires after ${PRINCIPAL_TTL_SECONDS} s`);
+  if (Math.max(roundS, warmUpS + durationS, rateStepS) > PRINCIPAL_TTL_SECONDS - 20) {
+    throw new Error(
+      `BENCH_ROUND_S, BENCH_RATE_STEP_S and BENCH_WARMUP_S + BENCH_DURATION_S must stay under ${PRINCIPAL_TTL_SECONDS - 20} s: the cached principal expires after ${PRINCIPAL_TTL_SECONDS} s`,
+    );
   }
   if (profiled.length > 0) mkdirSync(PROFILES_DIR, { recursive: true });
   const workDir = mkdtempSync(join(tmpdir(), 'plans-bench-'));
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  let amqp: ChannelModel | undefined;
   let ok = false;
+  const loadAtStart = loadavg()[0];
   try {
     log(`work dir (keys and logs): ${workDir}`);
     await Promise.all(Object.values(PORTS).map(assertPortFree));
     await redis.connect();
     await redis.flushdb();
-    await recreateDatabase();
-    recreateVhost();
+    for (const name of Object.values(DATABASES)) await recreateDatabase(PG_URL, name);
+    await migrate(`${PG_URL}/${DATABASES.floor}`);
+    recreateVhost(BENCH_VHOST);
     const keyFile = writeKeyPair(join(workDir, 'keys'));
     const env = appEnv(join(workDir, 'keys'));
-
-    log(`starting core (:${PORTS.core}), gateway (:${PORTS.gateway}) and indexer (:${PORTS.indexer}) on database ${BENCH_DB}`);
-    const core = start('core', join(DIST, 'apps/core/src/main.js'), env, workDir);
-    const gateway = start('gateway', join(DIST, 'apps/gateway/src/main.js'), env, workDir);
-    const indexer = start('indexer', join(DIST, 'apps/indexer/src/main.js'), env, workDir);
     const floorEnv = definedOnly({
       PATH: process.env.PATH,
       PORT: String(PORTS.floor),
       REDIS_URL,
+      DATABASE_URL: `${PG_URL}/${DATABASES.floor}`,
+      RABBITMQ_URL,
+      FLOOR_EXCHANGE,
+      FLOOR_QUEUE,
       JWT_KEY_PEM_FILE: keyFile, // the file the gateway derives its public key from
       JWT_ISSUER: ISSUER,
       RATE_LIMIT_USER_PER_HOUR: RATE_LIMIT,
     });
+
+    const drain = selected('indexer-drain');
+    log(`starting core (:${PORTS.core}), gateway (:${PORTS.gateway}), floor (:${PORTS.floor})${drain ? '' : ` and indexer (:${PORTS.indexer})`}`);
+    const core = start('core', join(DIST, 'apps/core/src/main.js'), env, workDir);
+    const gateway = start('gateway', join(DIST, 'apps/gateway/src/main.js'), env, workDir);
     const floor = start('floor', join(DIST, 'bench/floor-server.js'), floorEnv, workDir);
+    const startIndexer = () => start('indexer', join(DIST, 'apps/indexer/src/main.js'), env, workDir);
+    const indexerReady = (indexer: ManagedChild) => waitForReady(indexer, `http://127.0.0.1:${PORTS.indexer}/health/ready`, READY_TIMEOUT_MS);
     await Promise.all([
       waitForReady(core, `http://127.0.0.1:${PORTS.core}/health/ready`, READY_TIMEOUT_MS),
       waitForReady(gateway, `${gatewayUrl}/health/ready`, READY_TIMEOUT_MS),
-      waitForReady(indexer, `http://127.0.0.1:${PORTS.indexer}/health/ready`, READY_TIMEOUT_MS),
-      waitForReady(floor, `${floorUrl}/health/ready`, READY_TIMEOUT_MS),
+      waitForReady(floor, `${urls.floor}/health/ready`, READY_TIMEOUT_MS),
+      ...(drain ? [] : [indexerReady(startIndexer())]),
     ]);
-    log('core, gateway, indexer and floor are ready');
+    for (const target of ['project', 'floor'] as const) {
+      databases[target] = new Client({ connectionString: `${PG_URL}/${DATABASES[target]}`, application_name: 'bench-harness' });
+      await databases[target].connect();
+    }
+    amqp = await amqplib.connect(RABBITMQ_URL);
+    const channel = await amqp.createConfirmChannel();
 
     const runTag = randomUUID().slice(0, 8);
-    const ledger: EventLedger = new Map();
     const user = await signUpAndLogIn(gatewayUrl);
+    const bench: Bench = { user, redis, channel };
+    let drainResult: DrainMeasurement | undefined;
+    if (drain) {
+      // core is up, so the indexer's queue and its bindings exist.
+      drainResult = await measureDrain(channel, user.id, startIndexer);
+      await indexerReady(child('indexer'));
+    }
+    log('core, gateway, indexer and floor are ready');
+
     await primePrincipalCache(gatewayUrl, redis, user);
-    const plans = await createPlans(gatewayUrl, user, runTag, ledger);
+    const plans: BenchPlans = await createPlans(urls, user, runTag);
     log(`signed up ${user.id}; its principal and plan ${plans.read.id} are cached (X-Cache: HIT)`);
 
-    const all = scenarios(user, plans);
-    const rows: Measurement[] = [];
-    for (const scenario of all.filter((candidate) => selected(candidate.key))) {
-      const targets: [Target, string][] = scenario.floor
-        ? [
-            ['floor', floorUrl],
-            ['project', gatewayUrl],
-          ]
-        : [['project', gatewayUrl]];
+    // The fixtures' events are published and indexed before anything is checked or measured.
+    for (const target of ['floor', 'project'] as const) await settle(target);
+    const all = scenarios({ user, plans, runTag, currentEtags });
+    const chosen = all.filter((candidate) => selected(candidate.key));
+    if (chosen.some((scenario) => scenario.kind === 'write' && scenario.floor)) {
       await primePrincipalCache(gatewayUrl, redis, user);
-      const replies = await Promise.all(targets.map(([target, url]) => probe(scenario, target, url)));
-      if (scenario.floor) assertSameAnswer(scenario, replies[0], replies[1]);
-      if (scenario.emits) addEvents(ledger, scenario.emits, targets.length);
-      for (const [target, url] of targets) {
-        await primePrincipalCache(gatewayUrl, redis, user);
-        log(`${scenario.name} @ ${target}: ${WARMUP_S} s warm-up + ${durationS} s, ${scenario.connections ?? connections} connections`);
-        rows.push(await measure(scenario, target, url, { connections, warmUpS: WARMUP_S, durationS }, ledger));
-        assertAlive();
-      }
+      await assertSameWrites({
+        urls,
+        user,
+        runTag,
+        redis,
+        databases,
+        channel,
+        exchanges: { floor: FLOOR_EXCHANGE, project: EXCHANGES.events },
+        settle: async (target) => {
+          await settle(target);
+          if (target === 'floor') await channel.purgeQueue(FLOOR_QUEUE);
+        },
+      });
+      log('write check: floor and project answer POST, PUT and PATCH alike and store the same rows, cache entry and message');
     }
+    const runs: ScenarioRun[] = [];
+    for (const scenario of chosen) runs.push(await runScenario(bench, scenario));
 
     const lagRows: LagMeasurement[] = [];
+    let rateSearch: RateSearch | undefined;
     for (const scenario of lagScenarios.filter((candidate) => selected(candidate.key))) {
-      await primePrincipalCache(gatewayUrl, redis, user);
-      log(`${scenario.name}: ${WARMUP_S} s warm-up + ${durationS} s paced writes, up to ${LAG_MAX_IN_FLIGHT} in flight`);
-      lagRows.push(await measureLag(scenario, user, runTag, ledger));
-      assertAlive();
+      let rate = scenario.ratePerSecond;
+      if (rate === undefined) {
+        const post = runs.find((run) => run.key === 'plan-post');
+        log(
+          `sustained write rate: paced POST plan steps of ${rateStepS} s, x${RATE_FACTOR} until under ${RATE_SUSTAINED_SHARE * 100} % of the asked rate, then ${RATE_REFINEMENTS} steps in between`,
+        );
+        rateSearch = await findSustainedRate(bench, runTag, post ? summarizeTarget(post, 'project')?.reqPerSec : undefined);
+        rate = rateSearch.sustainedRate;
+        if (rate === undefined) continue;
+      }
+      lagRows.push(await measureLag(bench, scenario, rate, runTag));
     }
 
-    const results = verdicts(all, rows, lagRows);
-    console.log(`\n${consoleReport(rows, lagRows, results)}\n`);
+    const memory: MemoryRow[] = ['gateway', 'core', 'indexer', 'floor'].map((name) => ({ app: name, peakRssBytes: peakRssBytes(child(name).process.pid!) }));
+    const report: Report = { scenarios: runs, lag: lagRows, drain: drainResult, rateSearch, memory, verdicts: verdicts(all, runs, lagRows, memory, rateSearch) };
+    console.log(`\n${consoleReport(report)}\n`);
     const run = {
       date: new Date().toISOString(),
       machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${platform()} ${arch()}`,
       commit: gitCommit(),
-      settings: `${connections} connections unless the conns column says otherwise, ${WARMUP_S} s warm-up then ${durationS} s measured per target`,
+      settings:
+        `${rounds} interleaved rounds of ${roundS} s per target after a ${warmUpS} s warm-up of each; ${connections} connections unless the conns column says otherwise; ` +
+        `drain of ${drainEvents} events; rate steps of ${rateStepS} s; index-lag runs ${warmUpS} s warm-up + ${durationS} s`,
+      load: `${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (1-minute load average; ${cpus().length} cores)`,
+      note,
     };
-    // Only complete, unprofiled runs are history worth keeping.
-    if (profiled.length > 0 || only.length > 0) {
-      log(`BENCH_ONLY or BENCH_CPU_PROF set: this run is not recorded in ${RESULTS_FILE}`);
+    // Raw rounds of the last run, whatever it was; only complete, unprofiled runs are history worth keeping.
+    writeFileSync(LAST_RUN_FILE, `${JSON.stringify({ run, only, profiled, ...report }, null, 2)}\n`);
+    if (profiled.length > 0 || only.length > 0 || appNodeOptions) {
+      log(`BENCH_ONLY, BENCH_CPU_PROF or BENCH_NODE_OPTIONS set: this run is not recorded in ${RESULTS_FILE} (raw numbers in ${LAST_RUN_FILE})`);
     } else {
-      prependRun(RESULTS_FILE, markdownSection(run, rows, lagRows, results));
-      writeFileSync(LAST_RUN_FILE, `${JSON.stringify({ run, rows, lagRows, targets: results }, null, 2)}\n`);
+      prependRun(RESULTS_FILE, markdownSection(run, report));
       log(`results added to ${RESULTS_FILE}`);
     }
 
     // LOG_LEVEL=warn: whatever the apps printed is a warning or worse, worth a look.
-    for (const child of children) {
-      const lines = logLines(child.logFile);
-      log(`${child.name}: ${lines.length} log line(s) at warn or above${lines.length ? ':' : ''}`);
+    for (const managed of children) {
+      const lines = logLines(managed.logFile);
+      log(`${managed.name}: ${lines.length} log line(s) at warn or above${lines.length ? ':' : ''}`);
       for (const line of lines.slice(0, 5)) console.log(`    ${line.slice(0, 400)}`);
     }
     ok = true;
   } finally {
+    await amqp?.close().catch(() => undefined);
+    for (const database of Object.values(databases)) await database.end().catch(() => undefined);
     await stopChildren();
     redis.disconnect();
     // Logs stay on failure for the post-mortem.
     if (ok) rmSync(workDir, { recursive: true, force: true });
     else log(`logs kept in ${workDir}`);
-    // Written by the profiled apps as they exit.
-    if (profiled.length > 0) log(`CPU profiles in ${PROFILES_DIR}; summarize with: node dist/bench/cpu-profile.util.js <file>`);
+    // Written by the profiled apps as they exit. The windows leave start-up and setup out.
+    for (const [app, { file, startedAt }] of profileFiles) {
+      for (const window of profileWindows) {
+        const seconds = (at: number) => ((at - startedAt) / 1000).toFixed(1);
+        const requests = window.requests[app === 'floor' ? 'floor' : 'project'];
+        log(
+          `${app}, ${window.scenario}: node dist/bench/cpu-profile.util.js ${relative(ROOT, file)} --from=${seconds(window.from)} --to=${seconds(window.to)} --requests=${requests}`,
+        );
+      }
+    }
   }
 }
 
@@ -304,7 +531,7 @@ for (const [signal, code] of [
 }
 // Last resort if the harness dies some other way: never leave a server behind.
 process.on('exit', () => {
-  for (const child of children) if (child.exitCode === undefined) child.process.kill('SIGKILL');
+  for (const managed of children) if (managed.exitCode === undefined) managed.process.kill('SIGKILL');
 });
 
 main().then(
