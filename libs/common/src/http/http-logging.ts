@@ -18,7 +18,7 @@ export function createFastifyAdapter(options: { bodyLimit?: number; trustProxy?:
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => saneRequestId(request.headers[REQUEST_ID_HEADER]),
     return503OnClosing: true,
-    maxParamLength: MAX_PATH_PARAMETER_LENGTH,
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     frameworkErrors: (error: { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
       const message =
         error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? `A path parameter is longer than ${MAX_PATH_PARAMETER_LENGTH} characters` : 'The URL is not validly percent-encoded';
