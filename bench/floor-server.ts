@@ -2,7 +2,7 @@ import { createPublicKey, KeyObject, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
-import { jwtVerify } from 'jose';
+import { verify as verifyJwt } from 'jsonwebtoken';
 import { DomainError, statusForCode } from '@app/common';
 import type { Actor } from '@app/contracts';
 import { noneMatch, parseEntityTags } from '../apps/gateway/src/plans/entity-tags.util';
@@ -82,14 +82,13 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
 
     let sub: string;
     try {
-      const { payload } = await jwtVerify(match[1], publicKey, {
-        algorithms: ['RS256'],
-        issuer: options.issuer,
-        audience: AUDIENCE,
-        requiredClaims: ['sub', 'exp', 'iat'],
-      });
-      if (typeof payload.sub !== 'string' || !UUID.test(payload.sub) || !ROLES.includes(payload.role as string)) throw new Error('claims');
-      sub = payload.sub;
+      // The same library and options as the gateway's JwtVerifier (RS256 only, issuer, audience, expiry).
+      const payload = verifyJwt(match[1], publicKey, { algorithms: ['RS256'], issuer: options.issuer, audience: AUDIENCE }) as Record<string, unknown>;
+      const { sub: subject, role, exp, iat } = payload;
+      if (typeof subject !== 'string' || !UUID.test(subject) || !ROLES.includes(role as string) || typeof exp !== 'number' || typeof iat !== 'number') {
+        throw new Error('claims');
+      }
+      sub = subject;
     } catch {
       return refuse(reply, 401, 'INVALID_TOKEN');
     }
