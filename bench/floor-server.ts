@@ -55,7 +55,8 @@ interface Access {
 export async function startFloorServer(options: FloorServerOptions): Promise<FloorServer> {
   const limit = options.userLimitPerHour ?? 1000;
   const publicKey: KeyObject = createPublicKey(options.publicKeyPem);
-  const redis = new Redis(options.redisUrl, { connectionName: 'bench-floor', enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // The gateway's Redis client options (libs/common createRedis): every command bounded, no offline queue.
+  const redis = new Redis(options.redisUrl, { connectionName: 'bench-floor', enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 });
   redis.defineCommand('rateLimit', { numberOfKeys: 1, lua: RATE_LIMIT_LUA });
   await new Promise<void>((resolve, reject) => {
     redis.once('ready', resolve);
