@@ -37,7 +37,7 @@ describe('SalesViewRefresher', () => {
     expect(repository.refresh).toHaveBeenCalledWith({ wait: true, timeoutMs: 240_000 });
     expect(await counted()).toEqual({ 'admin/refreshed': 1 });
     const histogram = await metrics.registry.getSingleMetric('daily_sales_mv_refresh_duration_seconds')!.get();
-    expect(histogram.values.find((value) => value.metricName?.endsWith('_sum'))?.value).toBe(1.25);
+    expect(histogram.values.find((value) => (value as { metricName?: string }).metricName?.endsWith('_sum'))?.value).toBe(1.25);
   });
 
   it('should reject and count the failure when an admin refresh times out', async () => {
