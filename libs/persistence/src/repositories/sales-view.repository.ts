@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
+import type { PoolClient, QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 
 export interface DailySalesRow {
@@ -25,11 +26,16 @@ const VIEW = 'daily_sales_mv';
 // Held for the whole refresh by whoever refreshes the view, on any replica; 7_363_517_001/002 are taken.
 export const SALES_VIEW_LOCK_KEY = 7_363_517_003;
 
+// A timeout as Postgres takes it: whole milliseconds, at least 1 (0 would mean none).
+function timeoutMilliseconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
+}
+
 // Timeouts for the statements that follow in this transaction (SET LOCAL, as parameters).
 async function setLocalTimeouts(manager: EntityManager, statementMs: number, lockMs = statementMs): Promise<void> {
   await manager.query(`SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)`, [
-    String(Math.max(1, Math.ceil(statementMs))),
-    String(Math.max(1, Math.ceil(lockMs))),
+    String(timeoutMilliseconds(statementMs)),
+    String(timeoutMilliseconds(lockMs)),
   ]);
 }
 
@@ -39,17 +45,25 @@ export class SalesViewRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   // Today (UTC) and the days - 1 days before it, newest first; days without orders have no row.
-  dailySales(days: number, timeoutMs: number): Promise<DailySalesRow[]> {
-    return this.dataSource.transaction(async (manager) => {
-      await setLocalTimeouts(manager, timeoutMs);
-      return manager.query<DailySalesRow[]>(
-        `SELECT to_char(sale_date, 'YYYY-MM-DD') AS "saleDate", total_revenue::text AS "totalRevenue", order_count::text AS "orderCount"
+  // One round trip (it is the dashboard's whole cost): a simple-protocol message of two statements runs as one
+  // implicit transaction, so SET LOCAL bounds the SELECT and ends with it. That protocol takes no parameters,
+  // hence the two checked integers inlined.
+  async dailySales(days: number, timeoutMs: number): Promise<DailySalesRow[]> {
+    if (!Number.isInteger(days) || days < 1 || days > 366) throw new RangeError(`days must be an integer in 1..366, got ${days}`);
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      const results = (await client.query(
+        `SET LOCAL statement_timeout = ${timeoutMilliseconds(timeoutMs)};
+         SELECT to_char(sale_date, 'YYYY-MM-DD') AS "saleDate", total_revenue::text AS "totalRevenue", order_count::text AS "orderCount"
            FROM ${VIEW}
-          WHERE sale_date BETWEEN (now() AT TIME ZONE 'UTC')::date - ($1::int - 1) AND (now() AT TIME ZONE 'UTC')::date
+          WHERE sale_date BETWEEN (now() AT TIME ZONE 'UTC')::date - ${days - 1} AND (now() AT TIME ZONE 'UTC')::date
           ORDER BY sale_date DESC`,
-        [days],
-      );
-    });
+      )) as unknown as [QueryResult, QueryResult<DailySalesRow>];
+      return results[1].rows;
+    } finally {
+      await runner.release();
+    }
   }
 
   // REFRESH ... CONCURRENTLY (readers keep the old rows until it commits) under a transaction-scoped advisory
