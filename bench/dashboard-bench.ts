@@ -130,6 +130,37 @@ async function call(method: string, path: string, token: string, body?: unknown)
   return { json, ms: performance.now() - started };
 }
 
+// The sum and count of a histogram's series whose labels include `labels`, from a /metrics scrape.
+async function histogram(port: number, name: string, labels: Record<string, string>): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const total = { sum: 0, count: 0 };
+  for (const line of text.split('\n')) {
+    const match = /^(\w+)\{(.*)\} (\S+)$/.exec(line);
+    if (!match || (match[1] !== `${name}_sum` && match[1] !== `${name}_count`)) continue;
+    if (!Object.entries(labels).every(([key, value]) => match[2].includes(`${key}="${value}"`))) continue;
+    total[match[1].endsWith('_sum') ? 'sum' : 'count'] += Number(match[3]);
+  }
+  return total;
+}
+
+// Mean milliseconds per request spent inside the gateway (Fastify's elapsed time) and inside core's handler,
+// between two scrapes: what is left of the client's time is the network, RabbitMQ and waiting for a CPU.
+async function serverSideMeans(run: () => Promise<ReadResult>): Promise<{ read: ReadResult; gatewayMs: number; coreMs: number }> {
+  const gatewayLabels = { route: '/api/v1/dashboard/sales', status: '200' };
+  const coreLabels = { pattern: 'dashboard.sales', outcome: 'handled' };
+  const [gatewayBefore, coreBefore] = await Promise.all([
+    histogram(PORTS.gateway, 'http_request_duration_seconds', gatewayLabels),
+    histogram(PORTS.core, 'rmq_message_duration_seconds', coreLabels),
+  ]);
+  const read = await run();
+  const [gatewayAfter, coreAfter] = await Promise.all([
+    histogram(PORTS.gateway, 'http_request_duration_seconds', gatewayLabels),
+    histogram(PORTS.core, 'rmq_message_duration_seconds', coreLabels),
+  ]);
+  const mean = (after: { sum: number; count: number }, before: { sum: number; count: number }) => ((after.sum - before.sum) / (after.count - before.count)) * 1000;
+  return { read, gatewayMs: mean(gatewayAfter, gatewayBefore), coreMs: mean(coreAfter, coreBefore) };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -246,10 +277,9 @@ async function main(): Promise<void> {
 
     const loadBefore = loadavg()[0];
     const reads: ReadResult[] = [];
-    for (const connections of [1, 10]) {
-      reads.push(await measureRead(READ_PATH, token, connections));
-      reads.push(await measureRead(BASELINE_PATH, token, connections));
-    }
+    const breakdown = await serverSideMeans(() => measureRead(READ_PATH, token, 1));
+    reads.push(breakdown.read, await measureRead(BASELINE_PATH, token, 1));
+    reads.push(await measureRead(READ_PATH, token, 10), await measureRead(BASELINE_PATH, token, 10));
 
     const f = (ms: number) => ms.toFixed(2);
     console.log(`
@@ -264,6 +294,7 @@ ${refreshes.map((r) => `| ${r.case} | ${r.durationMs} | ${r.callMs.toFixed(0)} |
 
 - Read: GET ${READ_PATH} (admin token) through the gateway, RPC to core, one transaction on the view; ${WARMUP_S} s warm-up, ${DURATION_S} s measured
 - The view query itself in Postgres: ${execution ?? 'n/a'}
+- Where the time goes at 1 connection (means): client ${(1000 / breakdown.read.reqPerSec).toFixed(2)} ms per request, of which the gateway ${breakdown.gatewayMs.toFixed(2)} ms (Fastify, from request to response), of which core's handler ${breakdown.coreMs.toFixed(2)} ms (the view query itself: ${execution ?? 'n/a'}); the rest of the gateway's time is the RabbitMQ round trip
 - Machine load (1-min average, ${cpus().length} cores) before / after the reads: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)}; other work on the machine inflates the tail
 
 | route | connections | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | p99 < 5 ms |
