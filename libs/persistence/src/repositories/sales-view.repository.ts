@@ -28,6 +28,7 @@ export const SALES_VIEW_LOCK_KEY = 7_363_517_003;
 
 // A timeout as Postgres takes it: whole milliseconds, at least 1 (0 would mean none).
 function timeoutMilliseconds(ms: number): number {
+  if (Number.isNaN(ms)) throw new RangeError('a timeout must be a number of milliseconds');
   return Math.max(1, Math.ceil(ms));
 }
 
@@ -45,7 +46,7 @@ export class SalesViewRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   // Today (UTC) and the days - 1 days before it, newest first; days without orders have no row.
-  // One round trip (it is the dashboard's whole cost): a simple-protocol message of two statements runs as one
+  // One round trip to Postgres (this is the dashboard's hot path): a simple-protocol message of two statements runs as one
   // implicit transaction, so SET LOCAL bounds the SELECT and ends with it. That protocol takes no parameters,
   // hence the two checked integers inlined.
   async dailySales(days: number, timeoutMs: number): Promise<DailySalesRow[]> {
