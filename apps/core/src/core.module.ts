@@ -27,6 +27,7 @@ import { DeadLetterStore } from './dead-letters/dead-letter.store';
 import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { PlansModule } from './plans/plans.module';
+import { SalesModule } from './sales/sales.module';
 import { PLAN_INDEX_WRITER, PlanIndexWriter, SearchModule } from '@app/search';
 import { AdminBootstrap } from './users/admin.bootstrap';
 import { CreateUserUseCase } from './users/create-user.use-case';
@@ -56,6 +57,7 @@ export class CoreModule {
         MetricsModule,
         SearchModule.forRoot({ elasticsearchUrl: config.ELASTICSEARCH_URL, reader: true, writer: true }),
         PlansModule,
+        SalesModule.forRoot(config),
         HealthModule.forRoot({
           provide: READINESS_CHECKS,
           inject: [DataSource, REDIS, RmqConnection, PLAN_INDEX_WRITER],

@@ -29,6 +29,8 @@ import { RATE_LIMIT_LUA } from './rate-limit/rate-limiter';
 import { UsersController } from './users/users.controller';
 import { PlansController } from './plans/plans.controller';
 import { ReindexController } from './admin/reindex.controller';
+import { SalesViewController } from './admin/sales-view.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
 
 @Module({})
 export class GatewayModule {
@@ -45,7 +47,7 @@ export class GatewayModule {
           useFactory: (redis: Redis, rmq: RmqConnection) => [redisCheck(redis), rabbitmqCheck(rmq)],
         }),
       ],
-      controllers: [AuthController, JwksController, UsersController, PlansController, DeadLettersController, ReindexController],
+      controllers: [AuthController, JwksController, UsersController, PlansController, DeadLettersController, ReindexController, DashboardController, SalesViewController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_JWT_KEYS, useFactory: () => loadJwtKeys(config, false) },

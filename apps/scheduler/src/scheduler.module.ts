@@ -3,9 +3,12 @@ import { ScheduleModule } from '@nestjs/schedule';
 import Redis from 'ioredis';
 import { ConnectionsModule, HealthModule, LoggingModule, MetricsModule, rabbitmqCheck, READINESS_CHECKS, REDIS, redisCheck, RmqConnection } from '@app/common';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './config/scheduler.config';
+import { SalesViewRefreshJob } from './sales-view/sales-view-refresh.job';
+import { CoreCommandPublisher } from './ticks/core-command.publisher';
+import { TickClaim } from './ticks/tick-claim.service';
 
-// Cron ticks only take a lock and publish; the jobs themselves (provider sync, sales view refresh) arrive
-// with their issues. Until then the scheduler runs, reports its health and exposes metrics.
+// Cron ticks only claim the tick and publish; the work runs where it belongs (the sales view refresh in core).
+// The provider sync arrives with its issue.
 @Module({})
 export class SchedulerModule {
   static forRoot(config: SchedulerConfig): DynamicModule {
@@ -22,7 +25,7 @@ export class SchedulerModule {
           useFactory: (redis: Redis, rmq: RmqConnection) => [redisCheck(redis), rabbitmqCheck(rmq)],
         }),
       ],
-      providers: [{ provide: SCHEDULER_CONFIG, useValue: config }],
+      providers: [{ provide: SCHEDULER_CONFIG, useValue: config }, TickClaim, CoreCommandPublisher, SalesViewRefreshJob],
     };
   }
 }

@@ -8,3 +8,4 @@ export * from './auth/token.constants';
 export * from './plans/plan.payloads';
 export * from './plans/plan.schema';
 export * from './plans/plan-cache';
+export * from './dashboard/sales.payloads';

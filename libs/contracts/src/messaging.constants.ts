@@ -61,3 +61,9 @@ export const PLAN_EVENTS = {
   updated: 'plan.updated',
   deleted: 'plan.deleted',
 } as const;
+
+export const SALES_PATTERNS = {
+  dailySales: 'dashboard.sales',
+  refresh: 'admin.sales-view.refresh',
+  scheduledRefresh: 'sales-view.refresh-scheduled',
+} as const;

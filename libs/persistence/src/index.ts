@@ -16,3 +16,4 @@ export * from './entities/plan.entity';
 export * from './entities/plan-object.entity';
 export * from './repositories/plans.repository';
 export * from './entities/order.entity';
+export * from './repositories/sales-view.repository';

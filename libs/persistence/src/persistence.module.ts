@@ -9,8 +9,9 @@ import { OutboxRepository } from './repositories/outbox.repository';
 import { RefreshTokensRepository } from './repositories/refresh-tokens.repository';
 import { UsersRepository } from './repositories/users.repository';
 import { PlansRepository } from './repositories/plans.repository';
+import { SalesViewRepository } from './repositories/sales-view.repository';
 
-const REPOSITORIES = [PlansRepository, UsersRepository, RefreshTokensRepository, OutboxRepository, DeadLettersRepository, ContentItemsRepository];
+const REPOSITORIES = [PlansRepository, UsersRepository, RefreshTokensRepository, OutboxRepository, DeadLettersRepository, ContentItemsRepository, SalesViewRepository];
 
 @Module({})
 export class PersistenceModule {

@@ -11,6 +11,10 @@ const coreEnvSchema = baseEnvSchema
     ADMIN_PASSWORD: z.string().min(8).optional(),
     OUTBOX_POLL_MS: positiveInt(1000),
     ELASTICSEARCH_URL: z.string().url().optional(),
+    // Bounds the lock wait and the REFRESH of daily_sales_mv together (minutes: it scans every order).
+    MV_REFRESH_TIMEOUT_MS: positiveInt(300_000),
+    // Bounds the dashboard's read of the view, below the gateway's RPC_TIMEOUT_MS so a lock shows as core's 504.
+    SALES_QUERY_TIMEOUT_MS: positiveInt(2000),
   })
   .refine((env) => Boolean(env.ADMIN_EMAIL) === Boolean(env.ADMIN_PASSWORD), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',

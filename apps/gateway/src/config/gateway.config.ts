@@ -4,6 +4,8 @@ import { z } from 'zod';
 const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
   PORT: port(3000),
   RPC_TIMEOUT_MS: positiveInt(5000),
+  // Core bounds a sales view refresh by this; the gateway waits that long plus RPC_TIMEOUT_MS for its answer.
+  MV_REFRESH_TIMEOUT_MS: positiveInt(300_000),
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   RATE_LIMIT_ANON_PER_HOUR: positiveInt(100),
   RATE_LIMIT_USER_PER_HOUR: positiveInt(1000),

@@ -5,8 +5,14 @@ import { DomainError, REQUEST_ID_HEADER, rmqClientOptions } from '@app/common';
 import { QUEUES } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 
-// Request/response to core over RabbitMQ. Every call is bounded by RPC_TIMEOUT_MS, and the message expires
-// at the same moment, so a slow or absent core never leaves a client hanging or runs a command nobody awaits.
+export interface CallOptions {
+  // This call's bound instead of RPC_TIMEOUT_MS, for the few commands that take minutes by design.
+  timeoutMs?: number;
+}
+
+// Request/response to core over RabbitMQ. Every call is bounded by RPC_TIMEOUT_MS (or its own timeoutMs), and
+// the message expires at the same moment, so a slow or absent core never leaves a client hanging or runs a
+// command nobody awaits.
 @Injectable()
 export class CoreClient implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CoreClient.name);
@@ -27,19 +33,19 @@ export class CoreClient implements OnModuleInit, OnApplicationShutdown {
     await this.client.close();
   }
 
-  async send<T>(pattern: string, data: unknown, requestId: string): Promise<T> {
-    const ttl = this.config.RPC_TIMEOUT_MS;
+  async send<T>(pattern: string, data: unknown, requestId: string, options: CallOptions = {}): Promise<T> {
+    const ttl = options.timeoutMs ?? this.config.RPC_TIMEOUT_MS;
     const record = new RmqRecordBuilder(data).setOptions({ headers: { [REQUEST_ID_HEADER]: requestId }, expiration: String(ttl), persistent: true }).build();
     try {
       return await firstValueFrom(this.client.send<T>(pattern, record).pipe(timeout(ttl)));
     } catch (error) {
-      throw this.translate(error, pattern);
+      throw this.translate(error, pattern, ttl);
     }
   }
 
-  private translate(error: unknown, pattern: string): Error {
+  private translate(error: unknown, pattern: string, ttl: number): Error {
     if (error instanceof TimeoutError) {
-      this.logger.warn(`core did not answer ${pattern} within ${this.config.RPC_TIMEOUT_MS} ms`);
+      this.logger.warn(`core did not answer ${pattern} within ${ttl} ms`);
       return new DomainError('UPSTREAM_TIMEOUT', 'The core service did not answer in time');
     }
     if (DomainError.isPayload(error)) return new DomainError(error.code as never, error.message, error.details);

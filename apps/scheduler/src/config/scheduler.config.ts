@@ -1,4 +1,5 @@
 import { baseEnvSchema, durationMs, parseEnv, port } from '@app/common';
+import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 
 const schedulerEnvSchema = baseEnvSchema.extend({
@@ -16,7 +17,11 @@ const schedulerEnvSchema = baseEnvSchema.extend({
       }
     }, 'must be an IANA time zone such as Europe/Madrid'),
   PROVIDER_SYNC_INTERVAL: durationMs('30s'),
-  MV_REFRESH_SCHEDULE: z.string().default('@hourly'),
+  // Cron (5 or 6 fields, seconds first when 6, or @hourly, @daily, ...), read in UTC like the view's days.
+  MV_REFRESH_SCHEDULE: z
+    .string()
+    .default('@hourly')
+    .refine((expression) => validateCronExpression(expression).valid, 'must be a cron expression such as @hourly or 0 */15 * * * *'),
 });
 
 export type SchedulerConfig = z.infer<typeof schedulerEnvSchema>;

@@ -37,6 +37,16 @@ describe('RpcDomainExceptionFilter', () => {
     expect(await replyFor(Object.assign(new Error('relation "users" does not exist'), { code: '42P01' }))).toEqual({ code: 'INTERNAL_ERROR', message: 'Internal error' });
   });
 
+  it.each([
+    ['statement_timeout (57014) on a TypeORM QueryFailedError', { driverError: { code: '57014' }, message: 'canceling statement due to statement timeout' }],
+    ['lock_timeout (55P03) on a pg error', { code: '55P03', message: 'canceling statement due to lock timeout' }],
+  ])('should answer UPSTREAM_TIMEOUT without the database detail when a database call meets %s', async (_case, exception) => {
+    const reply = await replyFor(Object.assign(new Error(exception.message), exception));
+
+    expect(reply).toEqual({ code: 'UPSTREAM_TIMEOUT', message: 'The database did not answer in time' });
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ err: expect.objectContaining({ message: exception.message }) }), 'database call timed out');
+  });
+
   it('should pass a domain error through when a handler throws one', async () => {
     expect(await replyFor(new DomainError('NOT_FOUND', 'Plan not found'))).toEqual({ code: 'NOT_FOUND', message: 'Plan not found' });
   });

@@ -35,14 +35,29 @@ export class RpcDomainExceptionFilter implements ExceptionFilter {
       this.logger.warn({ request_id: currentRequestId(), err: exception }, 'client data refused by the database');
       return { code: 'VALIDATION_ERROR', message: 'A value in the request is out of range or cannot be stored' };
     }
+    if (isDatabaseTimeout(exception)) {
+      // A statement or lock wait ran past its bound (statement_timeout / lock_timeout): a clean 504, not a hang.
+      this.logger.warn({ request_id: currentRequestId(), err: exception }, 'database call timed out');
+      return { code: 'UPSTREAM_TIMEOUT', message: 'The database did not answer in time' };
+    }
     this.logger.error({ request_id: currentRequestId(), err: exception }, 'unhandled error in message handler');
     return { code: 'INTERNAL_ERROR', message: 'Internal error' };
   }
 }
 
+function sqlState(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code ?? (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+}
+
+// 57014 query_canceled (statement_timeout), 55P03 lock_not_available (lock_timeout).
+export function isDatabaseTimeout(error: unknown): boolean {
+  const code = sqlState(error);
+  return code === '57014' || code === '55P03';
+}
+
 // SQLSTATE class 22 (data exception: numeric_value_out_of_range, invalid_text_representation,
 // untranslatable_character, ...), on a pg DatabaseError or a TypeORM QueryFailedError that copies its fields.
 export function isDataException(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code ?? (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  const code = sqlState(error);
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }

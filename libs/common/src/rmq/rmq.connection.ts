@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, Options } from 'amqplib';
 import { withStartupTimeout } from '../lifecycle/startup';
-import { assertTopology } from './rmq.options';
+import { AMQP_SOCKET_OPTIONS, assertTopology } from './rmq.options';
 
 const PUBLISH_TIMEOUT_MS = 5000;
 
@@ -13,7 +13,7 @@ export class RmqConnection {
   readonly channel: ChannelWrapper;
 
   constructor(url: string, extraSetup?: (channel: ConfirmChannel) => Promise<void>) {
-    this.manager = amqp.connect([url], { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 });
+    this.manager = amqp.connect([url], { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1, connectionOptions: AMQP_SOCKET_OPTIONS });
     this.manager.on('disconnect', ({ err }) => this.logger.warn(`RabbitMQ disconnected: ${err?.message ?? 'closed'}`));
     this.channel = this.manager.createChannel({
       json: false,

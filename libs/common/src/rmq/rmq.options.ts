@@ -2,6 +2,10 @@ import { RmqOptions, Transport } from '@nestjs/microservices';
 import type { ConfirmChannel, Options } from 'amqplib';
 import { EVENT_BINDINGS, EXCHANGES, QUEUES } from '@app/contracts';
 
+// amqplib leaves Nagle's algorithm on: a small RPC request or reply then waits for the peer's delayed ACK
+// (about 40 ms per hop). Every connection turns it off.
+export const AMQP_SOCKET_OPTIONS = { noDelay: true };
+
 // One source of queue arguments: servers, clients and topology must agree or RabbitMQ refuses the declare.
 export function durableQueueOptions(queue: string): Options.AssertQueue {
   return {
@@ -16,7 +20,7 @@ function commonOptions(url: string, queue: string) {
     queue,
     queueOptions: durableQueueOptions(queue),
     persistent: true,
-    socketOptions: { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 },
+    socketOptions: { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1, connectionOptions: AMQP_SOCKET_OPTIONS },
   };
 }
 

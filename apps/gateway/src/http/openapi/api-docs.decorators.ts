@@ -22,7 +22,7 @@ const ERRORS: Record<ErrorStatus, { description: string; headers?: HeaderName[] 
   428: { description: 'PRECONDITION_REQUIRED: send If-Match with the current ETag' },
   429: { description: 'RATE_LIMITED: over the hourly limit', headers: ['Retry-After'] },
   503: { description: 'SERVICE_UNAVAILABLE: the core service cannot be reached' },
-  504: { description: 'UPSTREAM_TIMEOUT: the core service did not answer in time (RPC_TIMEOUT_MS)' },
+  504: { description: 'UPSTREAM_TIMEOUT: the core service did not answer in time (RPC_TIMEOUT_MS), or its database call ran past its bound' },
 };
 
 // The error responses a route can return, each with the contract's envelope.
