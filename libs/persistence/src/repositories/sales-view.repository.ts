@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import type { PoolClient, QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 
 export interface DailySalesRow {
@@ -45,26 +44,20 @@ async function setLocalTimeouts(manager: EntityManager, statementMs: number, loc
 export class SalesViewRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  // Today (UTC) and the days - 1 days before it, newest first; days without orders have no row.
-  // One round trip to Postgres (this is the dashboard's hot path): a simple-protocol message of two statements runs as one
-  // implicit transaction, so SET LOCAL bounds the SELECT and ends with it. That protocol takes no parameters,
-  // hence the two checked integers inlined.
+  // Today (UTC) and the days - 1 days before it, newest first; days without orders have no row. Parameterized
+  // SQL in one short transaction, so SET LOCAL bounds the SELECT and ends with it.
   async dailySales(days: number, timeoutMs: number): Promise<DailySalesRow[]> {
     if (!Number.isInteger(days) || days < 1 || days > 366) throw new RangeError(`days must be an integer in 1..366, got ${days}`);
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const client = (await runner.connect()) as PoolClient;
-      const results = (await client.query(
-        `SET LOCAL statement_timeout = ${timeoutMilliseconds(timeoutMs)};
-         SELECT to_char(sale_date, 'YYYY-MM-DD') AS "saleDate", total_revenue::text AS "totalRevenue", order_count::text AS "orderCount"
+    return this.dataSource.transaction(async (manager) => {
+      await setLocalTimeouts(manager, timeoutMs);
+      return manager.query<DailySalesRow[]>(
+        `SELECT to_char(sale_date, 'YYYY-MM-DD') AS "saleDate", total_revenue::text AS "totalRevenue", order_count::text AS "orderCount"
            FROM ${VIEW}
-          WHERE sale_date BETWEEN (now() AT TIME ZONE 'UTC')::date - ${days - 1} AND (now() AT TIME ZONE 'UTC')::date
+          WHERE sale_date BETWEEN (now() AT TIME ZONE 'UTC')::date - $1::int AND (now() AT TIME ZONE 'UTC')::date
           ORDER BY sale_date DESC`,
-      )) as unknown as [QueryResult, QueryResult<DailySalesRow>];
-      return results[1].rows;
-    } finally {
-      await runner.release();
-    }
+        [days - 1],
+      );
+    });
   }
 
   // REFRESH ... CONCURRENTLY (readers keep the old rows until it commits) under a transaction-scoped advisory
