@@ -9,8 +9,9 @@ import { OutboxRepository } from './repositories/outbox.repository';
 import { RefreshTokensRepository } from './repositories/refresh-tokens.repository';
 import { UsersRepository } from './repositories/users.repository';
 import { PlansRepository } from './repositories/plans.repository';
+import { OrdersRepository } from './repositories/orders.repository';
 
-const REPOSITORIES = [PlansRepository, UsersRepository, RefreshTokensRepository, OutboxRepository, DeadLettersRepository, ContentItemsRepository];
+const REPOSITORIES = [PlansRepository, UsersRepository, RefreshTokensRepository, OutboxRepository, DeadLettersRepository, ContentItemsRepository, OrdersRepository];
 
 @Module({})
 export class PersistenceModule {

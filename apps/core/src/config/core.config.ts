@@ -11,6 +11,17 @@ const coreEnvSchema = baseEnvSchema
     ADMIN_PASSWORD: z.string().min(8).optional(),
     OUTBOX_POLL_MS: positiveInt(1000),
     ELASTICSEARCH_URL: z.string().url().optional(),
+    // The orders batch consumer: a batch is stored when it holds ORDERS_BATCH_SIZE orders or its first message
+    // has waited ORDERS_BATCH_WAIT_MS; at most ORDERS_FLUSH_CONCURRENCY batches are written at once, and
+    // ORDERS_PREFETCH messages may be unacknowledged (gathering and in flight together).
+    ORDERS_PREFETCH: positiveInt(2000),
+    ORDERS_BATCH_SIZE: positiveInt(500),
+    ORDERS_BATCH_WAIT_MS: positiveInt(10),
+    ORDERS_FLUSH_CONCURRENCY: positiveInt(2),
+    // Statement timeouts: point and page reads, and one batch's transaction.
+    ORDERS_READ_TIMEOUT_MS: positiveInt(3000),
+    ORDERS_WRITE_TIMEOUT_MS: positiveInt(5000),
+    ORDER_CACHE_TTL: durationMs('10m'),
   })
   .refine((env) => Boolean(env.ADMIN_EMAIL) === Boolean(env.ADMIN_PASSWORD), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
