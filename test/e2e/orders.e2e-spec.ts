@@ -343,9 +343,8 @@ describe('orders (e2e)', () => {
       const channel = await connection.createConfirmChannel();
       const messageId = `poison-${Date.now()}`;
       const poison = { pattern: 'orders.place', data: { orders: [{ id: 'not-a-uuid', amount: 'lots' }] } };
-      await new Promise<void>((resolve, reject) =>
-        channel.sendToQueue('core.orders', Buffer.from(JSON.stringify(poison)), { persistent: true, messageId }, (error) => (error ? reject(error) : resolve())),
-      );
+      channel.sendToQueue('core.orders', Buffer.from(JSON.stringify(poison)), { persistent: true, messageId });
+      await channel.waitForConfirms();
       await connection.close();
       const after = await place(order());
       await storedEventually(after.body.id);
