@@ -27,6 +27,16 @@ describe('OrderedAcks', () => {
     expect(sut.unsettled).toBe(0);
   });
 
+  it('should ack a whole batch with one frame when it is acked at once', () => {
+    const { channel, frames } = fakeChannel();
+    const sut = new OrderedAcks(channel);
+    const batch = [1, 2, 3].map((tag) => sut.track(message(tag)));
+
+    sut.ackAll(batch);
+
+    expect(frames).toEqual(['ack 3 multiple']);
+  });
+
   it('should nack a rejected delivery at once without requeue and never include it in a multiple ack', () => {
     const { channel, frames } = fakeChannel();
     const sut = new OrderedAcks(channel);

@@ -23,7 +23,12 @@ export class OrderedAcks {
   }
 
   ack(delivery: TrackedDelivery): void {
-    delivery.settled = 'ack';
+    this.ackAll([delivery]);
+  }
+
+  // A stored batch: all marked first, so the oldest-first walk sends one frame for the lot.
+  ackAll(deliveries: TrackedDelivery[]): void {
+    for (const delivery of deliveries) delivery.settled = 'ack';
     this.advance();
   }
 

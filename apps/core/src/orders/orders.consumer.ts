@@ -157,7 +157,9 @@ export class OrdersConsumer implements OnApplicationBootstrap, OnApplicationShut
         this.batchSize.observe(orders.length);
         this.consumed.inc({ outcome: 'stored' }, outcome.inserted);
         if (outcome.duplicates > 0) this.consumed.inc({ outcome: 'duplicate' }, outcome.duplicates);
-        for (const delivery of batch) delivery.acks.ack(delivery.tracked);
+        // Normally one channel; after a reconnect a batch may span the old one (whose acks are skipped) and the new.
+        for (const acks of new Set(batch.map((delivery) => delivery.acks)))
+          acks.ackAll(batch.filter((delivery) => delivery.acks === acks).map((delivery) => delivery.tracked));
         return;
       } catch (error) {
         stopTimer({ outcome: 'failed' });
