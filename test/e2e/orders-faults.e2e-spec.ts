@@ -12,7 +12,8 @@ import { TEST_ENV } from '../support/test-env';
 
 describe('core killed with SIGKILL while orders flow (e2e)', () => {
   const TOTAL = 4000;
-  const SLOW_BATCHES = { ORDERS_BATCH_WAIT_MS: '300', ORDERS_BATCH_SIZE: '1000', ORDERS_FLUSH_CONCURRENCY: '1' };
+  // order.stored events on, as with Elasticsearch, to check the index's feed too.
+  const SLOW_BATCHES = { ORDERS_BATCH_WAIT_MS: '300', ORDERS_BATCH_SIZE: '1000', ORDERS_FLUSH_CONCURRENCY: '1', ORDER_STORED_EVENTS: 'true' };
   let platform: Platform;
   let tap: EventTap;
   let stores: OrderStores;

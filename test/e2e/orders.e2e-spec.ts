@@ -15,7 +15,8 @@ describe('orders (e2e)', () => {
   let bob: TestUser;
 
   beforeAll(async () => {
-    platform = await startPlatform(3430, ['core', 'gateway', 'indexer']);
+    // order.stored events on, as with Elasticsearch, so their path to the indexer runs too.
+    platform = await startPlatform(3430, ['core', 'gateway', 'indexer'], { core: { ORDER_STORED_EVENTS: 'true' } });
     api = platform.api;
     stores = await new OrderStores().open();
     admin = await loginAdmin(api);

@@ -35,7 +35,7 @@ function fakeChannel() {
 }
 
 // The consumer without its connection: messages are handed to it as the channel would, and the store is a double.
-function harness(store: (orders: OrderPlacement[]) => Promise<{ inserted: number; duplicates: number }>) {
+function harness(store: (orders: OrderPlacement[]) => Promise<{ inserted: number; duplicates: number; transactionMs: number; cacheMs: number }>) {
   const inFlight = new InFlightTracker();
   const calls: string[][] = [];
   const sut = new OrdersConsumer(
@@ -61,7 +61,7 @@ describe('OrdersConsumer', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   it('should store the gathered messages as one batch and ack them with one frame', async () => {
-    const { inFlight, calls, frames, receive } = harness(async (orders) => ({ inserted: orders.length, duplicates: 0 }));
+    const { inFlight, calls, frames, receive } = harness(async (orders) => ({ inserted: orders.length, duplicates: 0, transactionMs: 1, cacheMs: 1 }));
 
     [1, 2, 3].forEach((n) => receive(orderMessage(ID(n))));
     await inFlight.drain(1000);
@@ -71,7 +71,7 @@ describe('OrdersConsumer', () => {
   });
 
   it('should dead-letter a message that is not a valid orders.place at once, without storing it', async () => {
-    const { inFlight, calls, frames, receive } = harness(async (orders) => ({ inserted: orders.length, duplicates: 0 }));
+    const { inFlight, calls, frames, receive } = harness(async (orders) => ({ inserted: orders.length, duplicates: 0, transactionMs: 1, cacheMs: 1 }));
     const poison = message(Buffer.from('{"pattern":"orders.place","data":{"orders":[{"id":"x"}]}}'));
 
     receive(poison);
@@ -86,7 +86,7 @@ describe('OrdersConsumer', () => {
     const bad = ID(6);
     const { inFlight, calls, frames, receive } = harness(async (orders) => {
       if (orders.some((o) => o.id === bad)) throw dataError();
-      return { inserted: orders.length, duplicates: 0 };
+      return { inserted: orders.length, duplicates: 0, transactionMs: 1, cacheMs: 1 };
     });
     const messages = [5, 6, 7, 8].map((n) => orderMessage(ID(n)));
 
@@ -103,7 +103,7 @@ describe('OrdersConsumer', () => {
     const { inFlight, calls, frames, receive } = harness(async (orders) => {
       attempts += 1;
       if (attempts < 3) throw new Error('connection terminated');
-      return { inserted: orders.length, duplicates: 0 };
+      return { inserted: orders.length, duplicates: 0, transactionMs: 1, cacheMs: 1 };
     });
 
     receive(orderMessage(ID(9)));
@@ -114,7 +114,7 @@ describe('OrdersConsumer', () => {
   });
 
   it('should put back what arrives after the drain started', async () => {
-    const { sut, frames, receive } = harness(async (orders) => ({ inserted: orders.length, duplicates: 0 }));
+    const { sut, frames, receive } = harness(async (orders) => ({ inserted: orders.length, duplicates: 0, transactionMs: 1, cacheMs: 1 }));
     await sut.stop();
 
     receive(orderMessage(ID(10)));

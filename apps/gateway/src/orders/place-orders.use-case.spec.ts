@@ -37,7 +37,11 @@ function harness(options: { publish?: () => Promise<void>; reserve?: () => Promi
   return { sut: new PlaceOrdersUseCase(publisher, cache, idempotency, core, config, new MetricsService()), log };
 }
 
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as DomainError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as DomainError,
+  );
 
 describe('PlaceOrdersUseCase', () => {
   it('should publish the order with a new id and created_at, then cache it as accepted, and answer its view with Location when no key is sent', async () => {
@@ -46,9 +50,19 @@ describe('PlaceOrdersUseCase', () => {
     const answer = await sut.execute(actor, 'single', [mug], undefined, 'req-1');
 
     const view = JSON.parse(answer.body);
-    expect(view).toEqual({ id: expect.any(String), status: 'accepted', product_name: 'Mug', amount: 12.5, currency: 'USD', plan_id: null, created_at: expect.any(String) });
+    expect(view).toEqual({
+      id: expect.any(String),
+      status: 'accepted',
+      product_name: 'Mug',
+      amount: 12.5,
+      currency: 'USD',
+      plan_id: null,
+      created_at: expect.any(String),
+    });
     expect(answer.location).toBe(`/api/v1/orders/${view.id}`);
-    expect(log.published).toEqual([[expect.objectContaining({ id: view.id, user_id: actor.id, amount: '12.50', currency: 'USD', idempotency_key: null, created_at: view.created_at })]]);
+    expect(log.published).toEqual([
+      [expect.objectContaining({ id: view.id, user_id: actor.id, amount: '12.50', currency: 'USD', idempotency_key: null, created_at: view.created_at })],
+    ]);
     expect(log.cached).toEqual([{ orders: [{ id: view.id, ownerId: actor.id, viewJson: answer.body }], answer: undefined }]);
   });
 
@@ -66,7 +80,11 @@ describe('PlaceOrdersUseCase', () => {
 
     expect(JSON.parse(answer.body).id).toBe(nameBasedOrderIds(actor.id, 'key-1', 'single', 1)[0]);
     expect(log.coreCalls).toBe(0);
-    expect(log.cached[0].answer).toEqual({ userId: actor.id, key: 'key-1', record: { s: 'done', h: expect.stringMatching(/^[0-9a-f]{64}$/), b: answer.body, l: answer.location } });
+    expect(log.cached[0].answer).toEqual({
+      userId: actor.id,
+      key: 'key-1',
+      record: { s: 'done', h: expect.stringMatching(/^[0-9a-f]{64}$/), b: answer.body, l: answer.location },
+    });
   });
 
   it('should answer the recorded 202 without publishing when a retry finds the key done with the same body', async () => {

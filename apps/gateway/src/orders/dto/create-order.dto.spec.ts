@@ -32,7 +32,12 @@ describe('CreateOrderDto', () => {
 
 describe('validateOrders', () => {
   it('should return the orders when every one is valid', () => {
-    expect(validateOrders([{ product_name: 'a', amount: 1 }, { product_name: 'b', amount: 2, currency: 'EUR' }])).toHaveLength(2);
+    expect(
+      validateOrders([
+        { product_name: 'a', amount: 1 },
+        { product_name: 'b', amount: 2, currency: 'EUR' },
+      ]),
+    ).toHaveLength(2);
   });
 
   it('should throw VALIDATION_ERROR with every failing index and field when some are invalid', () => {
