@@ -18,7 +18,8 @@ import { assertPortFree, Child, cpuSeconds, median, metricValue, pidsOf, sleep, 
 //      rate is orders stored per second, from the first stored to the last (search is the same rows: the
 //      Postgres backend's search_vector), with where the CPU went.
 // Needs the local Postgres, Redis, RabbitMQ (rabbitmqctl) and ports 3200-3209. Its own database, vhost and Redis
-// database (15). Settings: ORDERS_BENCH_ROUNDS (3), ORDERS_BENCH_DURATION_S (10), ORDERS_BENCH_WARMUP_S (3),
+// database (15). ORDERS_BENCH_CPU_PROF=gateway,floor,core writes --cpu-prof profiles to bench/profiles/
+// (read them with node dist/bench/cpu-profile.util.js <file> 30). Settings: ORDERS_BENCH_ROUNDS (3), ORDERS_BENCH_DURATION_S (10), ORDERS_BENCH_WARMUP_S (3),
 // ORDERS_BENCH_CONNECTIONS (50), ORDERS_BENCH_DRAIN_N (200000), ORDERS_BENCH_ONLY (post | drain).
 
 const ROOT = join(__dirname, '..', '..');
@@ -40,6 +41,10 @@ const settings = {
 };
 
 type Target = 'floor' | 'project';
+
+function profiled(name: string): string[] {
+  return (process.env.ORDERS_BENCH_CPU_PROF ?? '').split(',').includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'profiles')}`] : [];
+}
 
 // ORDERS_* variables given to the bench are passed on to core (batch size, wait, concurrency, prefetch).
 function coreTuning(): NodeJS.ProcessEnv {
@@ -334,15 +339,15 @@ async function main(): Promise<void> {
   };
   const children: Child[] = [];
   const startCore = async () => {
-    const core = spawnNode('core', join(ROOT, 'dist/apps/core/src/main.js'), { ...env, CORE_PORT: String(PORTS.core), ...coreTuning() }, logDir);
+    const core = spawnNode('core', join(ROOT, 'dist/apps/core/src/main.js'), { ...env, CORE_PORT: String(PORTS.core), ...coreTuning() }, logDir, profiled('core'));
     children.push(core);
     await waitForReady(core, `http://127.0.0.1:${PORTS.core}/health/ready`);
     return core;
   };
   let core = await startCore();
   try {
-    const gateway = spawnNode('gateway', join(ROOT, 'dist/apps/gateway/src/main.js'), { ...env, PORT: String(PORTS.gateway) }, logDir);
-    const floor = spawnNode('floor', join(ROOT, 'dist/bench/orders-floor.js'), { ...env, ORDERS_FLOOR_PORT: String(PORTS.floor) }, logDir);
+    const gateway = spawnNode('gateway', join(ROOT, 'dist/apps/gateway/src/main.js'), { ...env, PORT: String(PORTS.gateway) }, logDir, profiled('gateway'));
+    const floor = spawnNode('floor', join(ROOT, 'dist/bench/orders-floor.js'), { ...env, ORDERS_FLOOR_PORT: String(PORTS.floor) }, logDir, profiled('floor'));
     children.push(gateway, floor);
     await Promise.all([waitForReady(gateway, `http://127.0.0.1:${PORTS.gateway}/health/ready`), waitForReady(floor, `http://127.0.0.1:${PORTS.floor}/health/ready`)]);
     const token = await signup(`http://127.0.0.1:${PORTS.gateway}`);

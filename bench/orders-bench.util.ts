@@ -13,10 +13,10 @@ export interface Child {
   exited: Promise<number | string | null>;
 }
 
-export function spawnNode(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string): Child {
+export function spawnNode(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string, nodeArgs: string[] = []): Child {
   const logFile = join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   return { name, logFile, process: child, exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal))) };
 }

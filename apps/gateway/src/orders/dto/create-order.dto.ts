@@ -1,15 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, ValidateBy, ValidationOptions } from 'class-validator';
-import { CURRENCY_CODES, DEFAULT_CURRENCY, isStorableText, MAX_AMOUNT, MAX_PRODUCT_NAME_LENGTH, PLAN_ID_PATTERN } from '@app/contracts';
+import { CURRENCY_CODES, DEFAULT_CURRENCY, isOrderAmount, isStorableText, MAX_AMOUNT, MAX_PRODUCT_NAME_LENGTH, PLAN_ID_PATTERN } from '@app/contracts';
 
-// > 0, at most 2 decimals, within numeric(14, 2). A double with at most 2 decimals is exactly the double nearest
-// to (its value x 100, rounded) / 100, so the check needs no string parsing (1e-7 included).
 export const IsOrderAmount = (options?: ValidationOptions) =>
   ValidateBy(
     {
       name: 'isOrderAmount',
       validator: {
-        validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_AMOUNT && Math.round(value * 100) / 100 === value,
+        validate: (value: unknown) => isOrderAmount(value),
         defaultMessage: () => `amount must be a number greater than 0 with at most 2 decimals (at most ${MAX_AMOUNT})`,
       },
     },

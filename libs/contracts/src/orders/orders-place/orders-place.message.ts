@@ -47,6 +47,13 @@ export function isStorableText(value: unknown, maxLength: number): value is stri
   return true;
 }
 
+// An amount as a client sends it (a JSON number): > 0, at most 2 decimals, within numeric(14, 2). A double with at
+// most 2 decimals is exactly the double nearest to (its value x 100, rounded) / 100, so no string parsing is
+// needed (1e-7 included).
+export function isOrderAmount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_AMOUNT && Math.round(value * 100) / 100 === value;
+}
+
 export function isIdempotencyKey(value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_IDEMPOTENCY_KEY_LENGTH && PRINTABLE_ASCII.test(value);
 }
