@@ -12,7 +12,15 @@ const config = { ORDER_PUBLISH_TIMEOUT_MS: 200, IDEMPOTENCY_KEY_TTL: 86_400_000 
 const mug = { product_name: 'Mug', amount: 12.5 };
 
 // The use case with its collaborators recorded: what was published, cached, reserved, released, and asked of core.
-function harness(options: { publish?: () => Promise<void>; reserve?: () => Promise<Reservation>; reads?: Array<IdempotencyRecord | null>; core?: unknown } = {}) {
+function harness(
+  options: {
+    publish?: () => Promise<void>;
+    reserve?: () => Promise<Reservation>;
+    reads?: Array<IdempotencyRecord | null>;
+    core?: unknown;
+    config?: Partial<GatewayConfig>;
+  } = {},
+) {
   const log = { published: [] as OrderPlacement[][], cached: [] as Array<{ orders: AcceptedOrder[]; answer?: unknown }>, released: 0, coreCalls: 0 };
   const publisher = {
     publish: async (orders: OrderPlacement[]) => {
@@ -34,7 +42,7 @@ function harness(options: { publish?: () => Promise<void>; reserve?: () => Promi
       return options.core ?? { order: null, request_hash: null };
     },
   } as unknown as CoreClient;
-  return { sut: new PlaceOrdersUseCase(publisher, cache, idempotency, core, config, new MetricsService()), log };
+  return { sut: new PlaceOrdersUseCase(publisher, cache, idempotency, core, { ...config, ...options.config }, new MetricsService()), log };
 }
 
 const failure = (promise: Promise<unknown>) =>
@@ -123,6 +131,14 @@ describe('PlaceOrdersUseCase', () => {
 
     expect(await sut.execute(actor, 'single', [mug], 'key-1', 'req-2')).toEqual(original);
     expect({ published: log.published.length, coreCalls: log.coreCalls }).toEqual({ published: 0, coreCalls: 1 });
+  });
+
+  it('should ask core about a key Redis does not know when Redis keeps records for less than 24 h', async () => {
+    const { sut, log } = harness({ config: { IDEMPOTENCY_KEY_TTL: 3_600_000 } });
+
+    await sut.execute(actor, 'single', [mug], 'key-1', 'req-1');
+
+    expect({ coreCalls: log.coreCalls, published: log.published.length }).toEqual({ coreCalls: 1, published: 1 });
   });
 
   it('should ask core and then publish when Redis is down and core has no such order', async () => {

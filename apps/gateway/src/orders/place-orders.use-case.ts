@@ -14,6 +14,8 @@ import { OrderPublisher } from './order.publisher';
 // The namespace of the name-based (v5) order ids: (user, Idempotency-Key[, bulk index]) -> always the same id.
 const ORDER_ID_NAMESPACE = '9ca34dcc-941c-456b-b71a-ca5322546f81';
 const POLL_MS = 25;
+// The contract's idempotency window: a retry within it must find the original.
+const IDEMPOTENCY_WINDOW_MS = 86_400_000;
 const RESERVE_ATTEMPTS = 3;
 
 export interface OrderInput {
@@ -145,7 +147,8 @@ export class PlaceOrdersUseCase {
       }
       const reserved = reservation !== null;
       try {
-        if (!reservation?.complete) {
+        // Redis vouches for a key being new only if it has kept every record of the whole window.
+        if (!reservation?.complete || this.config.IDEMPOTENCY_KEY_TTL < IDEMPOTENCY_WINDOW_MS) {
           const stored = await this.storedAnswer(prepared, key);
           if (stored) {
             if (reserved) await this.cache.accepted([], { userId, key, record: { s: 'done', h: stored.hash, b: stored.answer.body, l: stored.answer.location } });
