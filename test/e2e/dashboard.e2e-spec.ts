@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { ApiClient, expectErrorEnvelope, loginAdmin, signupAndLogin, uniqueEmail } from '../support/api-client';
-import { insertOrders, SeedOrder, utcDay } from '../support/orders';
+import { insertOrders, SeedOrder, utcDay } from '../support/seed-orders';
 import { Platform, startPlatform } from '../support/platform';
 import { sample, scrape } from '../support/prometheus';
 import { TEST_ENV } from '../support/test-env';

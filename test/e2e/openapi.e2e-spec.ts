@@ -135,6 +135,8 @@ type JsonPatchBody = paths['/api/v1/plans/{id}']['patch']['requestBody']['conten
 type UsersPage = paths['/api/v1/users']['get']['responses'][200]['content']['application/json'];
 type TokenPair = paths['/api/v1/auth/token']['post']['responses'][200]['content']['application/json'];
 type Envelope = components['schemas']['ErrorEnvelope'];
+type OrderAccepted = paths['/api/v1/orders']['post']['responses'][202]['content']['application/json'];
+type OrdersPage = paths['/api/v1/orders']['get']['responses'][200]['content']['application/json'];
 `;
 const EXPECT_ERROR = '// @ts-expect-error';
 const CHECKS: Record<string, string[]> = {
@@ -157,6 +159,12 @@ const CHECKS: Record<string, string[]> = {
     "export const badOps: JsonPatchBody = [{ op: 'remove' }];",
   ],
   'token pair': ["export const scheme = (pair: TokenPair): 'bearer' => pair.token_type;"],
+  'order status': [
+    "export const status = (order: OrderAccepted): 'accepted' | 'stored' => order.status;",
+    EXPECT_ERROR,
+    'export const statusNumber = (order: OrderAccepted): number => order.status;',
+  ],
+  'orders page amount': ['export const amount = (page: OrdersPage): number => page.data[0].amount + page.meta.total_count;'],
 };
 
 // Generates the client types with the openapi-typescript CLI and type-checks the usage file against them;
@@ -251,6 +259,22 @@ describe('OpenAPI document (e2e)', () => {
     expect(schemaOf(plan.patch!, 'application/json')).toEqual({ $ref: '#/components/schemas/PlanMergePatch' });
     const listItem = resolve(document, { $ref: '#/components/schemas/PlanListItem' }) as OpenAPIV3.SchemaObject;
     expect(Object.keys(listItem.properties ?? {})).toEqual(['data', 'metadata', 'etag']);
+  });
+
+  it('should describe the order routes as the contract says', () => {
+    const orders = document.paths['/api/v1/orders']!;
+    const accepted = resolve(document, orders.post!.responses['202'])!;
+    const key = orders
+      .post!.parameters?.map((parameter) => resolve(document, parameter)!)
+      .find((parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key');
+
+    expect(Object.keys(accepted.headers ?? {})).toEqual(expect.arrayContaining(['Location']));
+    expect(key).toMatchObject({ required: false });
+    expect(Object.keys(orders.post!.responses)).toEqual(expect.arrayContaining(['202', '400', '409', '503']));
+    expect(Object.keys(document.paths['/api/v1/orders/bulk']!.post!.responses)).toEqual(expect.arrayContaining(['202', '400', '503']));
+    expect(Object.keys(resolve(document, document.paths['/api/v1/orders/{id}']!.get!.responses['200'])!.headers ?? {})).toEqual(expect.arrayContaining(['X-Cache']));
+    const order = resolve(document, { $ref: '#/components/schemas/OrderView' }) as OpenAPIV3.SchemaObject;
+    expect(Object.keys(order.properties ?? {})).toEqual(['id', 'status', 'product_name', 'amount', 'currency', 'plan_id', 'created_at']);
   });
 
   it('should generate a typed client that a usage file compiles against', async () => {

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { ApiClient, loginAdmin } from '../support/api-client';
 import { AppProcess, startApp } from '../support/app-process';
 import { eventually } from '../support/eventually';
-import { seedOrders } from '../support/orders';
+import { seedOrders } from '../support/seed-orders';
 import { sample, scrape } from '../support/prometheus';
 import { ThrowawayRedis } from '../support/redis-server';
 import { TEST_ENV } from '../support/test-env';

@@ -1,51 +1,70 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { ApiClient } from './api-client';
+import { TEST_ENV } from './test-env';
 
-// Orders written straight into Postgres, as core's order consumer will store them; the dashboard's tests need
-// rows, not the write path.
-export interface SeedOrder {
-  createdAt: string | Date;
-  amount: string; // numeric(14,2), e.g. "12.50"
-  userId?: string;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function order(overrides: Record<string, unknown> = {}) {
+  return { product_name: `Mug ${randomUUID().slice(0, 8)}`, amount: 12.5, ...overrides };
 }
 
-interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
+// Direct looks at the stores, to check what a user cannot see through the API: rows and cache entries.
+export class OrderStores {
+  readonly db = new Client({ connectionString: TEST_ENV.DATABASE_URL });
+  readonly redis: Redis;
+
+  constructor(redisUrl = TEST_ENV.REDIS_URL) {
+    this.redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  }
+
+  async open(): Promise<this> {
+    await this.db.connect();
+    await this.redis.connect().catch(() => undefined);
+    return this;
+  }
+
+  async rows(ids: string[]): Promise<Array<{ id: string; user_id: string; amount: string; request_hash: string; idempotency_key: string | null }>> {
+    const { rows } = await this.db.query('SELECT id, user_id, amount::text AS amount, request_hash, idempotency_key FROM orders WHERE id = ANY($1::uuid[])', [ids]);
+    return rows;
+  }
+
+  async countForUser(userId: string): Promise<number> {
+    const { rows } = await this.db.query('SELECT count(*)::int AS n FROM orders WHERE user_id = $1', [userId]);
+    return rows[0].n;
+  }
+
+  async close(): Promise<void> {
+    await this.db.end().catch(() => undefined);
+    this.redis.disconnect();
+  }
 }
 
-export async function insertOrders(db: Queryable, orders: SeedOrder[]): Promise<void> {
-  if (orders.length === 0) return;
-  const rows = orders.map((order) => {
-    const id = randomUUID();
-    return {
-      id,
-      user_id: order.userId ?? randomUUID(),
-      amount: order.amount,
-      created_at: new Date(order.createdAt).toISOString(),
-      request_hash: createHash('sha256').update(id).digest('hex'),
-    };
-  });
-  await db.query(
-    `INSERT INTO orders (id, user_id, product_name, amount, currency, request_hash, created_at)
-     SELECT r.id, r.user_id, 'dashboard test order', r.amount, 'USD', r.request_hash, r.created_at
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, user_id uuid, amount numeric, request_hash text, created_at timestamptz)`,
-    [JSON.stringify(rows)],
-  );
-}
-
-// Bulk orders for load: `count` orders spread evenly over the `days` UTC days ending today, in one statement.
-export async function seedOrders(db: Queryable, count: number, days: number): Promise<void> {
-  await db.query(
-    `INSERT INTO orders (id, user_id, product_name, amount, currency, request_hash, created_at)
-     SELECT gen_random_uuid(), '00000000-0000-4000-8000-000000000001', 'seeded order', ((i % 10000) + 1) / 100.0, 'USD',
-            md5(i::text) || md5(i::text),
-            date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - ((i % $2) || ' days')::interval + ((i % 86400) || ' seconds')::interval
-       FROM generate_series(1, $1) AS i`,
-    [count, days],
-  );
-}
-
-// Today's UTC date shifted by `offset` days, as YYYY-MM-DD.
-export function utcDay(offset = 0): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset)).toISOString().slice(0, 10);
+// Posts `count` orders with `concurrency` in flight; resolves with every response's status and body.
+export async function postMany(
+  api: ApiClient,
+  token: string,
+  count: number,
+  concurrency: number,
+  body: (index: number) => unknown,
+  onAccepted?: (accepted: number) => void,
+) {
+  const results: Array<{ status: number; id?: string }> = [];
+  let next = 0;
+  let accepted = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      try {
+        const res = await api.post('/api/v1/orders', body(index), { token });
+        results[index] = { status: res.status, id: res.body?.id };
+        if (res.status === 202) onAccepted?.(++accepted);
+      } catch {
+        results[index] = { status: 0 };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
 }

@@ -25,6 +25,7 @@ import { PrincipalCacheWriter } from './cache/principal-cache.writer';
 import { CORE_CONFIG, CoreConfig } from './config/core.config';
 import { DeadLetterStore } from './dead-letters/dead-letter.store';
 import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
+import { ORDERS_CONTROLLERS, ORDERS_PROVIDERS } from './orders/orders.providers';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { PlansModule } from './plans/plans.module';
 import { SalesModule } from './sales/sales.module';
@@ -69,7 +70,7 @@ export class CoreModule {
           ],
         }),
       ],
-      controllers: [UsersHandlers, DeadLettersHandlers],
+      controllers: [UsersHandlers, DeadLettersHandlers, ...ORDERS_CONTROLLERS],
       providers: [
         { provide: CORE_CONFIG, useValue: config },
         { provide: JWT_KEYS, useFactory: () => loadJwtKeys(config, true) },
@@ -87,6 +88,7 @@ export class CoreModule {
         AdminBootstrap,
         OutboxRelay,
         DeadLetterStore,
+        ...ORDERS_PROVIDERS,
       ],
     };
   }

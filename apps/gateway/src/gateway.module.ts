@@ -31,6 +31,13 @@ import { PlansController } from './plans/plans.controller';
 import { ReindexController } from './admin/reindex.controller';
 import { SalesViewController } from './admin/sales-view.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
+import { IdempotencyStore } from './orders/idempotency.store';
+import { OrderCacheResponder } from './orders/order-cache.responder';
+import { OrderCacheStore } from './orders/order-cache.store';
+import { OrderPublisher } from './orders/order.publisher';
+import { OrderPublisherModule } from './orders/order-publisher.module';
+import { OrdersController } from './orders/orders.controller';
+import { PlaceOrdersUseCase } from './orders/place-orders.use-case';
 
 @Module({})
 export class GatewayModule {
@@ -41,13 +48,33 @@ export class GatewayModule {
         LoggingModule.forRoot({ app: 'gateway', level: config.LOG_LEVEL }),
         ConnectionsModule.forRoot({ app: 'gateway', redisUrl: config.REDIS_URL, rabbitmqUrl: config.RABBITMQ_URL }),
         MetricsModule,
+        OrderPublisherModule.forRoot(config),
         HealthModule.forRoot({
           provide: READINESS_CHECKS,
-          inject: [REDIS, RmqConnection],
-          useFactory: (redis: Redis, rmq: RmqConnection) => [redisCheck(redis), rabbitmqCheck(rmq)],
+          inject: [REDIS, RmqConnection, OrderPublisher],
+          useFactory: (redis: Redis, rmq: RmqConnection, orders: OrderPublisher) => [
+            redisCheck(redis),
+            {
+              name: 'rabbitmq',
+              check: async () => {
+                await rabbitmqCheck(rmq).check();
+                if (!orders.ready) throw new Error('the order publisher has no open channel, or the broker blocks it');
+              },
+            },
+          ],
         }),
       ],
-      controllers: [AuthController, JwksController, UsersController, PlansController, DeadLettersController, ReindexController, DashboardController, SalesViewController],
+      controllers: [
+        AuthController,
+        JwksController,
+        UsersController,
+        PlansController,
+        OrdersController,
+        DeadLettersController,
+        ReindexController,
+        DashboardController,
+        SalesViewController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_JWT_KEYS, useFactory: () => loadJwtKeys(config, false) },
@@ -61,6 +88,10 @@ export class GatewayModule {
         AccessService,
         PlanCacheResponder,
         CoreClient,
+        OrderCacheStore,
+        IdempotencyStore,
+        OrderCacheResponder,
+        PlaceOrdersUseCase,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_PIPE, useFactory: strictValidationPipe },

@@ -5,6 +5,7 @@ import { loadGatewayConfig } from './config/gateway.config';
 import { GatewayModule } from './gateway.module';
 import { setupHttpApp } from './http/http-app.setup';
 import { registerCacheFastPath } from './http/cache-fast-path';
+import { registerOrderFastPath } from './http/order-fast-path';
 
 runApp('gateway', async () => {
   const config = loadGatewayConfig();
@@ -20,6 +21,7 @@ runApp('gateway', async () => {
   closeOnSignals(app, config.SHUTDOWN_GRACE_MS + 5000);
   setupHttpApp(app);
   registerCacheFastPath(app);
+  registerOrderFastPath(app);
   await app.listen(config.PORT, '0.0.0.0');
   app.get(PinoLoggerService).log(`gateway listening on http://127.0.0.1:${config.PORT} (API under /api/v1, docs at /docs)`);
 });

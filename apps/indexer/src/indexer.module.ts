@@ -4,6 +4,7 @@ import { QUEUES } from '@app/contracts';
 import { INDEXER_CONFIG, IndexerConfig } from './config/indexer.config';
 import { IndexLagRecorder } from './events/index-lag.recorder';
 import { UserEventsHandlers } from './events/user-events.handlers';
+import { OrderEventsHandlers } from './orders/order-events.handlers';
 import { PlanEventsHandlers } from './plans/plan-events.handlers';
 import { PLAN_INDEX_WRITER, PlanIndexWriter, SearchModule } from '@app/search';
 
@@ -23,7 +24,7 @@ export class IndexerModule {
           useFactory: (rmq: RmqConnection, index: PlanIndexWriter) => [rabbitmqCheck(rmq), { name: `search-${index.backend}`, check: () => index.ping() }],
         }),
       ],
-      controllers: [UserEventsHandlers, PlanEventsHandlers],
+      controllers: [UserEventsHandlers, PlanEventsHandlers, OrderEventsHandlers],
       providers: [{ provide: INDEXER_CONFIG, useValue: config }, ...rmqConsumerProviders(QUEUES.indexerEvents, config.SHUTDOWN_GRACE_MS), IndexLagRecorder],
     };
   }

@@ -7,6 +7,8 @@ export const EXCHANGES = {
 export const QUEUES = {
   coreRpc: 'core.rpc',
   indexerEvents: 'indexer.events',
+  // The orders write path: the gateway publishes, core's batch consumer stores (see ORDERS_QUEUE_BOUNDS).
+  orders: 'core.orders',
   deadLetters: 'platform.dead-letters',
 } as const;
 
@@ -38,11 +40,11 @@ export const EVENTS = {
   userDeleted: 'user.deleted',
 } as const;
 
-export type EventType = (typeof EVENTS)[keyof typeof EVENTS] | 'plan.created' | 'plan.updated' | 'plan.deleted';
+export type EventType = (typeof EVENTS)[keyof typeof EVENTS] | 'plan.created' | 'plan.updated' | 'plan.deleted' | 'order.stored';
 
 // Which event routing keys each consuming queue is bound to.
 export const EVENT_BINDINGS: Record<string, string[]> = {
-  [QUEUES.indexerEvents]: ['user.*', 'plan.*'],
+  [QUEUES.indexerEvents]: ['user.*', 'plan.*', 'order.*'],
 };
 
 export const PLAN_PATTERNS = {
@@ -66,4 +68,26 @@ export const SALES_PATTERNS = {
   dailySales: 'dashboard.sales',
   refresh: 'admin.sales-view.refresh',
   scheduledRefresh: 'sales-view.refresh-scheduled',
+} as const;
+
+// `place` is the message on QUEUES.orders (no reply); the others are RPC to core.rpc.
+export const ORDER_PATTERNS = {
+  place: 'orders.place',
+  get: 'orders.get',
+  byKey: 'orders.by-key',
+  list: 'orders.list',
+  search: 'orders.search',
+} as const;
+
+export const ORDER_EVENTS = {
+  stored: 'order.stored',
+} as const;
+
+// The orders queue is a quorum queue: replicated, and a message redelivered more than `deliveryLimit` times (a
+// consumer crashing on it) is dead-lettered instead of looping. When `maxLength` orders wait, the broker refuses
+// new publishes (reject-publish): the gateway answers 503 instead of the backlog growing without bound.
+// Every app declares the queue with these values; changing them needs a new queue (RabbitMQ refuses a redeclare).
+export const ORDERS_QUEUE_BOUNDS = {
+  deliveryLimit: 5,
+  maxLength: 5_000_000,
 } as const;

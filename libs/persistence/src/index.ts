@@ -17,3 +17,5 @@ export * from './entities/plan-object.entity';
 export * from './repositories/plans.repository';
 export * from './entities/order.entity';
 export * from './repositories/sales-view.repository';
+export * from './repositories/orders.repository';
+export * from './statement-timeout.util';

@@ -11,7 +11,18 @@ import { UsersRepository } from './repositories/users.repository';
 import { PlansRepository } from './repositories/plans.repository';
 import { SalesViewRepository } from './repositories/sales-view.repository';
 
-const REPOSITORIES = [PlansRepository, UsersRepository, RefreshTokensRepository, OutboxRepository, DeadLettersRepository, ContentItemsRepository, SalesViewRepository];
+import { OrdersRepository } from './repositories/orders.repository';
+
+const REPOSITORIES = [
+  PlansRepository,
+  UsersRepository,
+  RefreshTokensRepository,
+  OutboxRepository,
+  DeadLettersRepository,
+  ContentItemsRepository,
+  SalesViewRepository,
+  OrdersRepository,
+];
 
 @Module({})
 export class PersistenceModule {

@@ -3,3 +3,7 @@ export * from './postgres/postgres-plan-search';
 export * from './search.providers';
 export * from './elasticsearch/elasticsearch-plan-search';
 export * from './elasticsearch/plan-index.mapping';
+export * from './order-search.port';
+export * from './postgres/postgres-order-search';
+export * from './elasticsearch/elasticsearch-order-search';
+export * from './elasticsearch/order-index.mapping';

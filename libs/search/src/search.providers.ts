@@ -1,6 +1,9 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { ElasticsearchService } from '@nestjs/elasticsearch';
-import { PlansRepository } from '@app/persistence';
+import { OrdersRepository, PlansRepository } from '@app/persistence';
+import { ElasticsearchOrderIndexWriter, ElasticsearchOrderSearchReader } from './elasticsearch/elasticsearch-order-search';
+import { ORDER_INDEX_WRITER, ORDER_SEARCH_READER } from './order-search.port';
+import { PostgresOrderIndexWriter, PostgresOrderSearchReader } from './postgres/postgres-order-search';
 import { ElasticsearchPlanIndexWriter, ElasticsearchPlanSearchReader } from './elasticsearch/elasticsearch-plan-search';
 import { PLAN_INDEX_WRITER, PLAN_SEARCH_READER } from './plan-search.port';
 import { PostgresPlanIndexWriter, PostgresPlanSearchReader } from './postgres/postgres-plan-search';
@@ -15,6 +18,22 @@ export function planSearchReaderProvider(elasticsearchUrl?: string): Provider {
     provide: PLAN_SEARCH_READER,
     inject: [PlansRepository],
     useFactory: (plans: PlansRepository) => (elasticsearchUrl ? elasticsearchReader(elasticsearchUrl) : new PostgresPlanSearchReader(plans)),
+  };
+}
+
+export function orderIndexWriterProvider(elasticsearchUrl?: string): Provider {
+  return {
+    provide: ORDER_INDEX_WRITER,
+    useFactory: () => (elasticsearchUrl ? new ElasticsearchOrderIndexWriter(elasticsearchClient(elasticsearchUrl)) : new PostgresOrderIndexWriter()),
+  };
+}
+
+export function orderSearchReaderProvider(elasticsearchUrl?: string): Provider {
+  return {
+    provide: ORDER_SEARCH_READER,
+    inject: [OrdersRepository],
+    useFactory: (orders: OrdersRepository) =>
+      elasticsearchUrl ? new ElasticsearchOrderSearchReader(elasticsearchClient(elasticsearchUrl)) : new PostgresOrderSearchReader(orders),
   };
 }
 
@@ -43,8 +62,8 @@ export interface SearchModuleOptions {
 export class SearchModule {
   static forRoot(options: SearchModuleOptions): DynamicModule {
     const providers = [
-      ...(options.writer ? [planIndexWriterProvider(options.elasticsearchUrl)] : []),
-      ...(options.reader ? [planSearchReaderProvider(options.elasticsearchUrl)] : []),
+      ...(options.writer ? [planIndexWriterProvider(options.elasticsearchUrl), orderIndexWriterProvider(options.elasticsearchUrl)] : []),
+      ...(options.reader ? [planSearchReaderProvider(options.elasticsearchUrl), orderSearchReaderProvider(options.elasticsearchUrl)] : []),
     ];
     return { module: SearchModule, providers, exports: providers.map((provider) => (provider as { provide: symbol }).provide) };
   }

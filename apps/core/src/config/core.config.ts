@@ -15,16 +15,31 @@ const coreEnvSchema = baseEnvSchema
     MV_REFRESH_TIMEOUT_MS: positiveInt(300_000),
     // Bounds the dashboard's read of the view, below the gateway's RPC_TIMEOUT_MS so a lock shows as core's 504.
     SALES_QUERY_TIMEOUT_MS: positiveInt(2000),
+    // The orders batch consumer: a batch is stored when it holds ORDERS_BATCH_SIZE orders or its first message
+    // has waited ORDERS_BATCH_WAIT_MS; at most ORDERS_FLUSH_CONCURRENCY batches are written at once, and
+    // ORDERS_PREFETCH messages may be unacknowledged (gathering and in flight together).
+    ORDERS_PREFETCH: positiveInt(6000),
+    ORDERS_BATCH_SIZE: positiveInt(1000),
+    ORDERS_BATCH_WAIT_MS: positiveInt(10),
+    ORDERS_FLUSH_CONCURRENCY: positiveInt(3),
+    // Statement timeouts: point and page reads, and one batch's transaction.
+    ORDERS_READ_TIMEOUT_MS: positiveInt(3000),
+    ORDERS_WRITE_TIMEOUT_MS: positiveInt(5000),
+    ORDER_CACHE_TTL: durationMs('10m'),
+    // order.stored events feed an external search index; with the Postgres backend the orders table is the index
+    // (its search_vector is written by the INSERT), so by default they are written only when ELASTICSEARCH_URL is set.
+    ORDER_STORED_EVENTS: z.enum(['true', 'false']).optional(),
   })
   .refine((env) => Boolean(env.ADMIN_EMAIL) === Boolean(env.ADMIN_PASSWORD), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
     path: ['ADMIN_PASSWORD'],
   });
 
-export type CoreConfig = z.infer<typeof coreEnvSchema>;
+export type CoreConfig = z.infer<typeof coreEnvSchema> & { orderStoredEvents: boolean };
 export const CORE_CONFIG = Symbol('CORE_CONFIG');
 
 // The only place core reads the environment.
 export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
-  return parseEnv(coreEnvSchema, env);
+  const config = parseEnv(coreEnvSchema, env);
+  return { ...config, orderStoredEvents: config.ORDER_STORED_EVENTS ? config.ORDER_STORED_EVENTS === 'true' : Boolean(config.ELASTICSEARCH_URL) };
 }

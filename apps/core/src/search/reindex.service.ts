@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { IndexablePlan, PLAN_INDEX_WRITER, PlanIndexWriter } from '@app/search';
-import { PlansRepository } from '@app/persistence';
+import { OrderDocument } from '@app/contracts';
+import { IndexablePlan, ORDER_INDEX_WRITER, OrderIndexWriter, PLAN_INDEX_WRITER, PlanIndexWriter } from '@app/search';
+import { OrdersRepository, PlansRepository } from '@app/persistence';
+import { entityDocument } from '../orders/order.mapper';
 import { toPlanRecord } from '../plans/plan.mapper';
 
 export type ReindexTarget = 'plans' | 'orders' | 'content' | 'all';
@@ -14,7 +16,9 @@ export interface ReindexRun {
 }
 
 // Rebuilds the search index from Postgres, the source of truth. Writes carry each plan's version, so a
-// rebuild racing live plan events cannot put an older state over a newer one. Runs in the background.
+// rebuild racing live plan events cannot put an older state over a newer one; an order's document id is its
+// id and orders never change, so a rebuild racing order.stored events writes the same documents. Runs in the
+// background, one rebuild after the other.
 @Injectable()
 export class ReindexService {
   private readonly logger = new Logger(ReindexService.name);
@@ -23,6 +27,8 @@ export class ReindexService {
   constructor(
     private readonly plans: PlansRepository,
     @Inject(PLAN_INDEX_WRITER) private readonly index: PlanIndexWriter,
+    private readonly orders: OrdersRepository,
+    @Inject(ORDER_INDEX_WRITER) private readonly orderIndex: OrderIndexWriter,
   ) {}
 
   start(target: ReindexTarget): ReindexRun {
@@ -30,6 +36,10 @@ export class ReindexService {
     if (target === 'plans' || target === 'all') {
       const previous = this.running ?? Promise.resolve();
       this.running = previous.then(() => this.rebuildPlans(run.id));
+    }
+    if (target === 'orders' || target === 'all') {
+      const previous = this.running ?? Promise.resolve();
+      this.running = previous.then(() => this.rebuildOrders(run.id));
     }
     return run;
   }
@@ -42,6 +52,20 @@ export class ReindexService {
     } catch (error) {
       this.logger.error(`reindex ${runId} failed: ${(error as Error).message}`);
     }
+  }
+
+  private async rebuildOrders(runId: string): Promise<void> {
+    const started = Date.now();
+    try {
+      const count = await this.orderIndex.rebuild(this.orderBatches());
+      this.logger.log(`reindex ${runId}: ${count} orders written to the ${this.orderIndex.backend} index in ${Date.now() - started} ms`);
+    } catch (error) {
+      this.logger.error(`reindex ${runId} of orders failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async *orderBatches(): AsyncGenerator<OrderDocument[]> {
+    for await (const batch of this.orders.streamAll()) yield batch.map(entityDocument);
   }
 
   private async *batches(): AsyncGenerator<IndexablePlan[]> {

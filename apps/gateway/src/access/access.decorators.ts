@@ -13,9 +13,10 @@ export const PREFETCH_HASH = 'access:prefetch-hash';
 
 export interface HashPrefetch {
   key: (params: Record<string, string>) => string;
-  fields: readonly string[];
+  // The hash fields to read (HMGET); without them the key is a string (GET) and request.prefetched is [value].
+  fields?: readonly string[];
 }
 
-// Reads a Redis hash in the same round trip as the access check (rate limit + principal), for routes whose
-// answer usually comes from the cache. The result lands on request.prefetched.
+// Reads a Redis hash (or string) in the same round trip as the access check (rate limit + principal), for routes
+// whose answer usually comes from the cache. The result lands on request.prefetched.
 export const PrefetchHash = (prefetch: HashPrefetch) => SetMetadata(PREFETCH_HASH, prefetch);

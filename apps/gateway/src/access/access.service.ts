@@ -76,11 +76,15 @@ export class AccessService {
     let cache: CacheStatus = 'BYPASS';
     try {
       const pipeline = queueRateLimit(this.redis.pipeline(), `user:${claims.sub}`).get(principalKey(claims.sub));
-      if (prefetch) pipeline.hmget(prefetch.key(request.params as Record<string, string>), ...prefetch.fields);
+      if (prefetch) {
+        const key = prefetch.key(request.params as Record<string, string>);
+        if (prefetch.fields) pipeline.hmget(key, ...prefetch.fields);
+        else pipeline.get(key);
+      }
       const [[limitError, counter], [getError, raw], prefetched] = (await pipeline.exec()) as [
         [Error | null, [number, number]],
         [Error | null, string | null],
-        [Error | null, Array<string | null>] | undefined,
+        [Error | null, Array<string | null> | string | null] | undefined,
       ];
       if (limitError) throw limitError;
       request.accessChecked = true;
@@ -88,7 +92,7 @@ export class AccessService {
       if (getError) throw getError;
       cached = raw ? (JSON.parse(raw) as Principal) : null;
       cache = cached ? 'HIT' : 'MISS';
-      if (prefetched && !prefetched[0]) request.prefetched = prefetched[1];
+      if (prefetched && !prefetched[0]) request.prefetched = Array.isArray(prefetched[1]) ? prefetched[1] : [prefetched[1]];
     } catch (error) {
       if (error instanceof DomainError) throw error;
       // Fail open on the limiter: a cache outage must not take the API down. The outage shows on /health/ready.

@@ -1,4 +1,4 @@
-import { baseEnvSchema, jwtKeyEnvSchema, parseEnv, port, positiveInt } from '@app/common';
+import { baseEnvSchema, durationMs, jwtKeyEnvSchema, parseEnv, port, positiveInt } from '@app/common';
 import { z } from 'zod';
 
 const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
@@ -9,6 +9,13 @@ const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   RATE_LIMIT_ANON_PER_HOUR: positiveInt(100),
   RATE_LIMIT_USER_PER_HOUR: positiveInt(1000),
+  // POST /orders: how long to wait for the broker's confirm before answering 503.
+  ORDER_PUBLISH_TIMEOUT_MS: positiveInt(5000),
+  // How long an Idempotency-Key's answer is kept in Redis. Postgres keeps the key with the order for good, so the
+  // contract's 24 h hold with a shorter TTL too: a key Redis does not know is then checked with core (less memory,
+  // one RPC per such request).
+  IDEMPOTENCY_KEY_TTL: durationMs('24h').refine((ms) => ms >= 60_000, 'must be at least 1m'),
+  ORDER_CACHE_TTL: durationMs('10m'),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')

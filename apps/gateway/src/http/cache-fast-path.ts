@@ -5,6 +5,7 @@ import { PLAN_ID_PATTERN } from '@app/contracts';
 import { HashPrefetch } from '../access/access.decorators';
 import { AccessService } from '../access/access.service';
 import { sendError } from '../errors/http-exception.filter';
+import { ORDER_PREFETCH, OrderCacheResponder } from '../orders/order-cache.responder';
 import { PLAN_PREFETCH, PlanCacheResponder } from '../plans/plan-cache.responder';
 import { API_PREFIX } from './http-app.setup';
 
@@ -15,13 +16,16 @@ interface FastRoute {
   answer: (request: FastifyRequest, reply: FastifyReply) => boolean;
 }
 
-// The gateway's cache fast path: the two hot reads are answered in an onRequest hook, before the Nest
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// The gateway's cache fast path: the hot reads are answered in an onRequest hook, before the Nest
 // pipeline, with exactly the access check the Nest guard applies (shared AccessService). Anything the cache
 // cannot answer continues to the Nest route already authenticated and counted, so nothing is done twice.
 export function registerCacheFastPath(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const access = app.get(AccessService);
   const plans = app.get(PlanCacheResponder);
+  const orders = app.get(OrderCacheResponder);
   const logger = new Logger('CacheFastPath');
   const routes = new Map<string, FastRoute>([
     [
@@ -30,6 +34,14 @@ export function registerCacheFastPath(app: NestFastifyApplication): void {
         prefetch: PLAN_PREFETCH,
         accepts: (request) => PLAN_ID_PATTERN.test((request.params as { id: string }).id),
         answer: (request, reply) => plans.answerFromCache(request, reply),
+      },
+    ],
+    [
+      `/${API_PREFIX}/orders/:id`,
+      {
+        prefetch: ORDER_PREFETCH,
+        accepts: (request) => UUID.test((request.params as { id: string }).id),
+        answer: (request, reply) => orders.answerFromCache(request, reply),
       },
     ],
     [

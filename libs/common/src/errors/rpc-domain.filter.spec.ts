@@ -38,13 +38,18 @@ describe('RpcDomainExceptionFilter', () => {
   });
 
   it.each([
-    ['statement_timeout (57014) on a TypeORM QueryFailedError', { driverError: { code: '57014' }, message: 'canceling statement due to statement timeout' }],
-    ['lock_timeout (55P03) on a pg error', { code: '55P03', message: 'canceling statement due to lock timeout' }],
-  ])('should answer UPSTREAM_TIMEOUT without the database detail when a database call meets %s', async (_case, exception) => {
-    const reply = await replyFor(Object.assign(new Error(exception.message), exception));
+    ['a statement timeout', { code: '57014', message: 'canceling statement due to statement timeout' }],
+    ['a lock timeout on a TypeORM QueryFailedError', { driverError: { code: '55P03' }, message: 'canceling statement due to lock timeout' }],
+  ])('should answer UPSTREAM_TIMEOUT when core meets %s', async (_case, exception) => {
+    expect(await replyFor(Object.assign(new Error(exception.message), exception))).toEqual({ code: 'UPSTREAM_TIMEOUT', message: 'The database did not answer in time' });
+  });
 
-    expect(reply).toEqual({ code: 'UPSTREAM_TIMEOUT', message: 'The database did not answer in time' });
-    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ err: expect.objectContaining({ message: exception.message }) }), 'database call timed out');
+  it.each([
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['a server shutting down', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ['an exhausted pool', new Error('timeout exceeded when trying to connect')],
+  ])('should answer SERVICE_UNAVAILABLE when core meets %s', async (_case, exception) => {
+    expect(await replyFor(exception)).toEqual({ code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable' });
   });
 
   it('should pass a domain error through when a handler throws one', async () => {

@@ -36,9 +36,13 @@ export class RpcDomainExceptionFilter implements ExceptionFilter {
       return { code: 'VALIDATION_ERROR', message: 'A value in the request is out of range or cannot be stored' };
     }
     if (isDatabaseTimeout(exception)) {
-      // A statement or lock wait ran past its bound (statement_timeout / lock_timeout): a clean 504, not a hang.
-      this.logger.warn({ request_id: currentRequestId(), err: exception }, 'database call timed out');
+      // A statement timeout (a lock, a slow plan): the caller gets a clean 504 rather than a hung request.
+      this.logger.warn({ request_id: currentRequestId(), err: exception }, 'database statement timed out');
       return { code: 'UPSTREAM_TIMEOUT', message: 'The database did not answer in time' };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn({ request_id: currentRequestId(), err: exception }, 'database unavailable');
+      return { code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable' };
     }
     this.logger.error({ request_id: currentRequestId(), err: exception }, 'unhandled error in message handler');
     return { code: 'INTERNAL_ERROR', message: 'Internal error' };
@@ -49,15 +53,25 @@ function sqlState(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code ?? (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
 }
 
-// 57014 query_canceled (statement_timeout), 55P03 lock_not_available (lock_timeout).
+// query_canceled (statement_timeout) and lock_not_available (lock_timeout).
 export function isDatabaseTimeout(error: unknown): boolean {
   const code = sqlState(error);
   return code === '57014' || code === '55P03';
 }
 
+// Connection exceptions (class 08), a server shutting down or starting (57P01-57P03), a refused or reset
+// socket, or no pooled connection within the pool's connectionTimeoutMillis.
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = sqlState(error);
+  if (typeof code === 'string' && (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)))
+    return true;
+  const message = error instanceof Error ? error.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated/.test(message);
+}
+
 // SQLSTATE class 22 (data exception: numeric_value_out_of_range, invalid_text_representation,
 // untranslatable_character, ...), on a pg DatabaseError or a TypeORM QueryFailedError that copies its fields.
 export function isDataException(error: unknown): boolean {
-  const code = sqlState(error);
+  const code = (error as { code?: unknown } | null)?.code ?? (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }

@@ -1,6 +1,6 @@
 import { RmqOptions, Transport } from '@nestjs/microservices';
 import type { ConfirmChannel, Options } from 'amqplib';
-import { EVENT_BINDINGS, EXCHANGES, QUEUES } from '@app/contracts';
+import { EVENT_BINDINGS, EXCHANGES, ORDERS_QUEUE_BOUNDS, QUEUES } from '@app/contracts';
 
 // amqplib leaves Nagle's algorithm on: a small RPC request or reply then waits for the peer's delayed ACK
 // (about 40 ms per hop). Every connection turns it off.
@@ -11,6 +11,22 @@ export function durableQueueOptions(queue: string): Options.AssertQueue {
   return {
     durable: true,
     arguments: { 'x-dead-letter-exchange': EXCHANGES.deadLetter, 'x-dead-letter-routing-key': queue },
+  };
+}
+
+// The orders queue: quorum (replicated, and it counts deliveries), dead-lettered to the same DLX after the
+// delivery limit or a reject, and bounded in length with reject-publish so a backlog turns into 503s at the gateway.
+export function ordersQueueOptions(): Options.AssertQueue {
+  return {
+    durable: true,
+    arguments: {
+      'x-queue-type': 'quorum',
+      'x-delivery-limit': ORDERS_QUEUE_BOUNDS.deliveryLimit,
+      'x-max-length': ORDERS_QUEUE_BOUNDS.maxLength,
+      'x-overflow': 'reject-publish',
+      'x-dead-letter-exchange': EXCHANGES.deadLetter,
+      'x-dead-letter-routing-key': QUEUES.orders,
+    },
   };
 }
 
@@ -40,6 +56,7 @@ export async function assertTopology(channel: ConfirmChannel): Promise<void> {
   await channel.assertQueue(QUEUES.deadLetters, { durable: true });
   await channel.bindQueue(QUEUES.deadLetters, EXCHANGES.deadLetter, '');
   await channel.assertQueue(QUEUES.coreRpc, durableQueueOptions(QUEUES.coreRpc));
+  await channel.assertQueue(QUEUES.orders, ordersQueueOptions());
   for (const [queue, keys] of Object.entries(EVENT_BINDINGS)) {
     await channel.assertQueue(queue, durableQueueOptions(queue));
     for (const key of keys) await channel.bindQueue(queue, EXCHANGES.events, key);

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { eventually } from '../../../../test/support/eventually';
-import { insertOrders, SeedOrder, utcDay } from '../../../../test/support/orders';
+import { insertOrders, SeedOrder, utcDay } from '../../../../test/support/seed-orders';
 import { TEST_ENV } from '../../../../test/support/test-env';
 import { dataSourceOptions } from '../data-source.options';
 import { SALES_VIEW_LOCK_KEY, SalesViewRepository } from './sales-view.repository';

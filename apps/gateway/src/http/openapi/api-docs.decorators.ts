@@ -14,14 +14,16 @@ const ERRORS: Record<ErrorStatus, { description: string; headers?: HeaderName[] 
   },
   403: { description: 'FORBIDDEN: the role may not do this, or the caller does not own the resource' },
   404: { description: 'NOT_FOUND' },
-  409: { description: 'Conflict with the current state: EMAIL_TAKEN, PHONE_TAKEN, PLAN_EXISTS or PATCH_CONFLICT' },
+  409: { description: 'Conflict with the current state: EMAIL_TAKEN, PHONE_TAKEN, PLAN_EXISTS, PATCH_CONFLICT or IDEMPOTENCY_KEY_REUSED' },
   412: { description: 'PRECONDITION_FAILED: If-Match does not match the current ETag' },
   413: { description: 'PAYLOAD_TOO_LARGE: the body is over the limit (BODY_LIMIT_BYTES)' },
   415: { description: 'UNSUPPORTED_MEDIA_TYPE: the Content-Type is not one this route accepts' },
   422: { description: 'UNPROCESSABLE_PATCH: the patched plan would break the schema or change the root objectId/objectType' },
   428: { description: 'PRECONDITION_REQUIRED: send If-Match with the current ETag' },
   429: { description: 'RATE_LIMITED: over the hourly limit', headers: ['Retry-After'] },
-  503: { description: 'SERVICE_UNAVAILABLE: the core service cannot be reached' },
+  503: {
+    description: 'SERVICE_UNAVAILABLE: a service the request needs cannot be reached (core; for a new order, the broker did not confirm it, so no 202 was given)',
+  },
   504: { description: 'UPSTREAM_TIMEOUT: the core service did not answer in time (RPC_TIMEOUT_MS), or its database call ran past its bound' },
 };
 

@@ -1,0 +1,113 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { assertTopology, DomainError, REQUEST_ID_HEADER, withStartupTimeout } from '@app/common';
+import { encodeOrdersPlaceMessage, OrderPlacement, QUEUES } from '@app/contracts';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
+
+function notAccepted(reason: string): DomainError {
+  return new DomainError('SERVICE_UNAVAILABLE', `The order was not accepted: ${reason}. Retry, with the same Idempotency-Key to be safe.`);
+}
+
+// Publishes orders to QUEUES.orders on its own connection and confirm channel. An order counts as published
+// only when the broker confirms it (it is then on disk in the quorum queue): persistent, `mandatory` (an
+// unroutable message comes back as basic.return, before its confirm, and counts as a failure), and bounded by
+// ORDER_PUBLISH_TIMEOUT_MS. It publishes on the raw amqplib channel, never through amqp-connection-manager's
+// buffer: while the broker is away a publish fails at once instead of waiting in memory, to be sent after an
+// answer of 503 already went out. A blocked connection (a broker alarm) is refused the same way.
+@Injectable()
+export class OrderPublisher implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(OrderPublisher.name);
+  private connection?: AmqpConnectionManager;
+  private wrapper?: ChannelWrapper;
+  private channel?: ConfirmChannel;
+  private blocked = false;
+  private readonly returned = new Set<string>();
+
+  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    const url = this.config.RABBITMQ_URL;
+    this.connection = amqp.connect([url], { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 });
+    this.connection.on('disconnect', ({ err }) => this.logger.warn(`order publisher disconnected: ${err?.message ?? 'closed'}`));
+    this.connection.on('blocked', ({ reason }) => {
+      this.blocked = true;
+      this.logger.warn(`order publisher blocked by the broker: ${reason}`);
+    });
+    this.connection.on('unblocked', () => (this.blocked = false));
+    this.connection.on('connect', () => (this.blocked = false));
+    this.wrapper = this.connection.createChannel({
+      json: false,
+      confirm: true,
+      setup: async (channel: ConfirmChannel) => {
+        await assertTopology(channel);
+        channel.on('return', (message: ConsumeMessage) => this.returned.add(String(message.properties.messageId)));
+        channel.once('close', () => {
+          if (this.channel === channel) this.channel = undefined;
+        });
+        this.channel = channel;
+      },
+    });
+    await withStartupTimeout('RabbitMQ', url, 5000, this.wrapper.waitForConnect());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.wrapper?.close().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
+  }
+
+  get ready(): boolean {
+    return Boolean(this.channel) && !this.blocked;
+  }
+
+  // Resolves once the broker has the orders (one message, so a bulk is all or nothing); rejects with
+  // SERVICE_UNAVAILABLE otherwise. After a timeout the broker may still take the message: hence the advice to
+  // retry with the same Idempotency-Key, which lands on the same order.
+  publish(orders: OrderPlacement[], requestId: string): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return Promise.reject(notAccepted('the message broker is unreachable'));
+    if (this.blocked) return Promise.reject(notAccepted('the message broker refuses publishes for now'));
+    const messageId = orders.length === 1 ? orders[0].id : randomUUID();
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: DomainError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      const timer = setTimeout(
+        () => settle(notAccepted(`no confirm from the broker within ${this.config.ORDER_PUBLISH_TIMEOUT_MS} ms`)),
+        this.config.ORDER_PUBLISH_TIMEOUT_MS,
+      );
+      try {
+        channel.publish(
+          '',
+          QUEUES.orders,
+          encodeOrdersPlaceMessage(orders),
+          {
+            persistent: true,
+            mandatory: true,
+            messageId,
+            contentType: 'application/json',
+            timestamp: Math.floor(Date.now() / 1000),
+            headers: { [REQUEST_ID_HEADER]: requestId },
+          },
+          (error: unknown) => {
+            const wasReturned = this.returned.delete(messageId);
+            if (error)
+              settle(
+                notAccepted(error instanceof Error && error.message === 'message nacked' ? 'the broker refused it (the queue is full?)' : 'the broker connection closed'),
+              );
+            else if (wasReturned) settle(notAccepted('the orders queue does not exist'));
+            else settle();
+          },
+        );
+      } catch (error) {
+        settle(notAccepted(`the channel is closing (${(error as Error).message})`));
+      }
+    });
+  }
+}
