@@ -5,13 +5,14 @@
 //   npm run build && node dist/bench/dashboard-bench.js
 //   BENCH_ORDERS=200000 BENCH_DURATION_S=5 node dist/bench/dashboard-bench.js
 import autocannon from 'autocannon';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { recreateDatabase, recreateVhost } from './setup.util';
 
 const ROOT = resolve(__dirname, '..', '..'); // dist/bench/dashboard-bench.js -> repository root
 const PG = 'postgres://postgres@127.0.0.1:5432';
@@ -85,19 +86,8 @@ async function stopAll(): Promise<void> {
 }
 
 async function freshState(): Promise<void> {
-  const admin = new Client({ connectionString: `${PG}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args], { stdio: 'pipe' });
-  try {
-    rabbitmqctl('delete_vhost', VHOST);
-  } catch {
-    // absent on a fresh broker
-  }
-  rabbitmqctl('add_vhost', VHOST);
-  rabbitmqctl('set_permissions', '-p', VHOST, 'guest', '.*', '.*', '.*');
+  await recreateDatabase(PG, DB);
+  recreateVhost(VHOST);
   const redis = new Redis(REDIS_URL);
   await redis.flushdb();
   redis.disconnect();

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import amqp from 'amqplib';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { recreateDatabase, recreateVhost } from './setup.util';
 import { assertPortFree, Child, cpuSeconds, median, metricValue, pidsOf, sleep, spawnNode, stop, tail, waitForReady } from './orders-bench.util';
 
 // The orders benchmark (issue 8, point 10), runnable on its own: `npm run build && node dist/bench/orders-bench.js`.
@@ -63,19 +63,8 @@ interface Run {
 }
 
 async function recreateStores(): Promise<void> {
-  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args], { stdio: 'pipe' });
-  try {
-    rabbitmqctl('delete_vhost', VHOST);
-  } catch {
-    // absent
-  }
-  rabbitmqctl('add_vhost', VHOST);
-  rabbitmqctl('set_permissions', '-p', VHOST, 'guest', '.*', '.*', '.*');
+  await recreateDatabase('postgres://postgres@127.0.0.1:5432', DB);
+  recreateVhost(VHOST);
   const redis = new Redis(REDIS_URL);
   await redis.flushdb();
   redis.disconnect();
