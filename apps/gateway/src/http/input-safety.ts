@@ -41,8 +41,13 @@ export function registerInputSafety(app: NestFastifyApplication): void {
   });
 }
 
+// The media type of a Content-Type header, without parameters, lower-cased ('' when absent).
+export function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
 function parseSafeJson(request: FastifyRequest, body: string): unknown {
-  const mediaType = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
+  const mediaType = mediaTypeOf(request.headers['content-type']);
   if (mediaType !== JSON_MEDIA_TYPE && request.method !== 'PATCH') {
     throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Content-Type must be ${JSON_MEDIA_TYPE}`);
   }

@@ -6,6 +6,7 @@ import { Actor, Page, PLAN_ID_PATTERN, PLAN_PATTERNS, PlanListItem, PlanRecord }
 import { PrefetchHash } from '../access/access.decorators';
 import { CoreClient } from '../core-client/core.client';
 import { ACCEPT_PATCH } from '../errors/http-exception.filter';
+import { mediaTypeOf } from '../http/input-safety';
 import { ApiAuthenticated, ApiErrors, ApiIfMatch, ApiJsonBody, ApiNoContent, ApiPageOf, ApiPlanPatchBody, ApiPlanResponse } from '../http/openapi/api-docs.decorators';
 import { headerRefs, PLAN_REF } from '../http/openapi/openapi.components';
 import { CurrentActor, RequestId } from '../http/request-id.decorator';
@@ -21,10 +22,6 @@ function planId(id: string): string {
     throw new DomainError('VALIDATION_ERROR', 'Plan id is invalid', { errors: [{ field: 'id', problems: ['must match ^[A-Za-z0-9._-]{1,128}$'] }] });
   }
   return id;
-}
-
-function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
 function requireIfMatch(header: string | undefined) {
@@ -123,7 +120,7 @@ export class PlansController {
     @RequestId() requestId: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const type = mediaType(contentType);
+    const type = mediaTypeOf(contentType);
     const kind = type === 'application/json-patch+json' ? 'json-patch' : type === 'application/merge-patch+json' || type === 'application/json' ? 'merge' : null;
     if (!kind) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `PATCH accepts ${ACCEPT_PATCH}`);
     const precondition = requireIfMatch(ifMatch);
@@ -142,7 +139,7 @@ export class PlansController {
   }
 
   private assertJson(contentType: string | undefined): void {
-    if (mediaType(contentType) !== 'application/json') throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
+    if (mediaTypeOf(contentType) !== 'application/json') throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
   }
 
   private sendRecord(reply: FastifyReply, record: PlanRecord): void {
