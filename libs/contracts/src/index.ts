@@ -18,3 +18,5 @@ export * from './orders/orders-by-key/orders-by-key.payload';
 export * from './orders/orders-list/orders-list.payload';
 export * from './orders/orders-search/orders-search.payload';
 export * from './orders/order-stored/order-stored.event';
+export * from './provider/provider-event.view';
+export * from './provider/provider.payloads';

@@ -10,6 +10,8 @@ export const QUEUES = {
   // The orders write path: the gateway publishes, core's batch consumer stores (see ORDERS_QUEUE_BOUNDS).
   orders: 'core.orders',
   deadLetters: 'platform.dead-letters',
+  // Admin commands for the provider sync (start, status): any scheduler replica answers.
+  schedulerRpc: 'scheduler.rpc',
 } as const;
 
 export const PATTERNS = {
@@ -40,11 +42,12 @@ export const EVENTS = {
   userDeleted: 'user.deleted',
 } as const;
 
-export type EventType = (typeof EVENTS)[keyof typeof EVENTS] | 'plan.created' | 'plan.updated' | 'plan.deleted' | 'order.stored';
+export type EventType =
+  (typeof EVENTS)[keyof typeof EVENTS] | 'plan.created' | 'plan.updated' | 'plan.deleted' | 'order.stored' | 'content.created' | 'content.updated' | 'content.deleted';
 
 // Which event routing keys each consuming queue is bound to.
 export const EVENT_BINDINGS: Record<string, string[]> = {
-  [QUEUES.indexerEvents]: ['user.*', 'plan.*', 'order.*'],
+  [QUEUES.indexerEvents]: ['user.*', 'plan.*', 'order.*', 'content.*'],
 };
 
 export const PLAN_PATTERNS = {
@@ -90,4 +93,27 @@ export const ORDER_EVENTS = {
 export const ORDERS_QUEUE_BOUNDS = {
   deliveryLimit: 5,
   maxLength: 5_000_000,
+} as const;
+
+// gateway -> core (RPC): the provider catalog search. gateway -> scheduler (RPC on QUEUES.schedulerRpc): the sync.
+export const PROVIDER_PATTERNS = {
+  search: 'provider-events.search',
+  syncStart: 'admin.provider-sync.start',
+  syncStatus: 'admin.provider-sync.status',
+} as const;
+
+export const CONTENT_PATTERNS = {
+  create: 'content.create',
+  get: 'content.get',
+  list: 'content.list',
+  replace: 'content.replace',
+  patch: 'content.patch',
+  remove: 'content.remove',
+  search: 'content.search',
+} as const;
+
+export const CONTENT_EVENTS = {
+  created: 'content.created',
+  updated: 'content.updated',
+  deleted: 'content.deleted',
 } as const;
