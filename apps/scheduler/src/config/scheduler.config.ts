@@ -17,6 +17,22 @@ const schedulerEnvSchema = baseEnvSchema.extend({
       }
     }, 'must be an IANA time zone such as Europe/Madrid'),
   PROVIDER_SYNC_INTERVAL: durationMs('30s'),
+  // Each tick waits interval * (1 ± jitter), so replicas started together spread out.
+  PROVIDER_SYNC_JITTER: z.coerce.number().min(0).max(0.5).default(0.1),
+  // One attempt's deadline (headers and body); retries and their backoff share a budget ending before the next tick.
+  PROVIDER_TIMEOUT: durationMs('10s'),
+  PROVIDER_RETRY_ATTEMPTS: z.coerce.number().int().min(0).max(10).default(3),
+  PROVIDER_MAX_FEED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
+  // Consecutive failed syncs that open the circuit, and how long it stays open before one trial sync.
+  PROVIDER_BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(3),
+  PROVIDER_BREAKER_COOLDOWN: durationMs('5m'),
+  // A 200 whose plan count fell by more than this share of the last applied snapshot changes nothing.
+  PROVIDER_SHRINK_LIMIT: z.coerce.number().gt(0).max(1).default(0.5),
+  PROVIDER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
   // Cron (5 or 6 fields, seconds first when 6, or @hourly, @daily, ...), read in UTC like the view's days.
   MV_REFRESH_SCHEDULE: z
     .string()
