@@ -22,12 +22,12 @@ export interface ProcessOutcome {
 
 // Thrown when the body is not a well-formed planList feed (malformed or truncated XML, no <output>).
 export class MalformedFeedError extends Error {
-  readonly name = 'MalformedFeedError';
+  override readonly name = 'MalformedFeedError';
 }
 
 // Thrown when a 200 holds an empty or sharply shrunken <output>: the snapshot must change nothing.
 export class SuspiciousSnapshotError extends Error {
-  readonly name = 'SuspiciousSnapshotError';
+  override readonly name = 'SuspiciousSnapshotError';
   constructor(
     message: string,
     readonly plans: number,
