@@ -20,3 +20,4 @@ export * from './orders/orders-search/orders-search.payload';
 export * from './orders/order-stored/order-stored.event';
 export * from './provider/provider-event.view';
 export * from './provider/provider.payloads';
+export * from './content/content.view';
