@@ -1,6 +1,7 @@
-import { Client, errors, estypes } from '@elastic/elasticsearch';
+import { Client, estypes } from '@elastic/elasticsearch';
 import { OrderDocument } from '@app/contracts';
 import { OrderIndexWriter, OrderSearchQuery, OrderSearchReader, OrderSearchResult } from '../order-search.port';
+import { describeBulkItem, IndexCreator, pingCluster, totalHits } from './elasticsearch-index.util';
 import { ORDER_INDEX, ORDER_INDEX_BODY } from './order-index.mapping';
 import { websearchQuery } from './websearch-query.util';
 
@@ -8,28 +9,25 @@ import { websearchQuery } from './websearch-query.util';
 // live events) overwrites the same document with the same content, so each order is in the index exactly once.
 export class ElasticsearchOrderIndexWriter implements OrderIndexWriter {
   readonly backend = 'elasticsearch' as const;
-  private indexReady?: Promise<void>;
+  private readonly creator: IndexCreator;
 
   constructor(
     private readonly client: Client,
     private readonly indexName: string = ORDER_INDEX,
-  ) {}
+  ) {
+    this.creator = new IndexCreator(client, indexName, ORDER_INDEX_BODY);
+  }
 
   async index(orders: OrderDocument[]): Promise<void> {
     if (orders.length === 0) return;
-    await this.ensureIndexOnce();
+    await this.creator.once();
     const response = await this.client.bulk({
       index: this.indexName,
       operations: orders.flatMap((order) => [{ index: { _id: order.id } }, order]),
     });
     if (!response.errors) return;
     const failures = response.items.map((item) => item.index as estypes.BulkResponseItem).filter((item) => item.error);
-    throw new Error(
-      `indexing orders failed for ${failures.length} document(s): ${failures
-        .slice(0, 5)
-        .map((item) => `${item._id} (${item.status} ${item.error?.type}: ${item.error?.reason})`)
-        .join('; ')}`,
-    );
+    throw new Error(`indexing orders failed for ${failures.length} document(s): ${failures.slice(0, 5).map(describeBulkItem).join('; ')}`);
   }
 
   async rebuild(batches: AsyncIterable<OrderDocument[]>): Promise<number> {
@@ -41,23 +39,8 @@ export class ElasticsearchOrderIndexWriter implements OrderIndexWriter {
     return count;
   }
 
-  async ping(): Promise<void> {
-    if (!(await this.client.ping())) throw new Error('Elasticsearch did not answer the ping');
-  }
-
-  // Creating and ignoring "already exists" is one request and has no race between replicas; before the first
-  // write, since a bulk into a missing index would auto-create it with a guessed mapping.
-  private ensureIndexOnce(): Promise<void> {
-    this.indexReady ??= this.client.indices
-      .create({ index: this.indexName, ...ORDER_INDEX_BODY })
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        if (error instanceof errors.ResponseError && (error.body as { error?: { type?: string } } | undefined)?.error?.type === 'resource_already_exists_exception')
-          return;
-        this.indexReady = undefined;
-        throw error;
-      });
-    return this.indexReady;
+  ping(): Promise<void> {
+    return pingCluster(this.client);
   }
 }
 
@@ -86,7 +69,6 @@ export class ElasticsearchOrderSearchReader implements OrderSearchReader {
       },
       { requestTimeout: query.timeoutMs },
     );
-    const total = response.hits.total;
-    return { ids: response.hits.hits.map((hit) => hit._id as string), total: typeof total === 'number' ? total : (total?.value ?? 0) };
+    return { ids: response.hits.hits.map((hit) => hit._id as string), total: totalHits(response) };
   }
 }

@@ -1,6 +1,7 @@
-import { Client, errors, estypes } from '@elastic/elasticsearch';
+import { Client, estypes } from '@elastic/elasticsearch';
 import { PlanSearchQuery } from '@app/contracts';
 import { IndexablePlan, PlanIndexWriter, PlanSearchReader, PlanSearchResult } from '../plan-search.port';
+import { describeBulkItem, IndexCreator, pingCluster, totalHits } from './elasticsearch-index.util';
 import { toPlanIndexEntries } from './plan-documents.util';
 import { PLAN_INDEX, PLAN_INDEX_BODY } from './plan-index.mapping';
 import { planSearchRequest } from './plan-search-request.util';
@@ -15,12 +16,14 @@ const NOT_FOUND = 404;
 // a newer state; what a newer version no longer has is removed by version afterwards.
 export class ElasticsearchPlanIndexWriter implements PlanIndexWriter {
   readonly backend = 'elasticsearch' as const;
-  private indexReady?: Promise<void>;
+  private readonly creator: IndexCreator;
 
   constructor(
     private readonly client: Client,
     private readonly index: string = PLAN_INDEX,
-  ) {}
+  ) {
+    this.creator = new IndexCreator(client, index, PLAN_INDEX_BODY);
+  }
 
   async upsert(plan: IndexablePlan): Promise<void> {
     await this.ensureIndexOnce();
@@ -52,27 +55,17 @@ export class ElasticsearchPlanIndexWriter implements PlanIndexWriter {
     return count;
   }
 
-  async ping(): Promise<void> {
-    if (!(await this.client.ping())) throw new Error('Elasticsearch did not answer the ping');
+  ping(): Promise<void> {
+    return pingCluster(this.client);
   }
 
-  // Creating and ignoring "already exists" is one request and has no race between replicas.
-  async ensureIndex(): Promise<void> {
-    try {
-      await this.client.indices.create({ index: this.index, ...PLAN_INDEX_BODY });
-    } catch (error) {
-      if (!(error instanceof errors.ResponseError && (error.body as { error?: { type?: string } } | undefined)?.error?.type === 'resource_already_exists_exception'))
-        throw error;
-    }
+  ensureIndex(): Promise<void> {
+    return this.creator.now();
   }
 
   // Before the first write of this process: a bulk into a missing index would auto-create it without the join.
   private ensureIndexOnce(): Promise<void> {
-    this.indexReady ??= this.ensureIndex().catch((error: unknown) => {
-      this.indexReady = undefined;
-      throw error;
-    });
-    return this.indexReady;
+    return this.creator.once();
   }
 
   private async write(plans: IndexablePlan[]): Promise<void> {
@@ -91,7 +84,7 @@ export class ElasticsearchPlanIndexWriter implements PlanIndexWriter {
     for (const { plan, entries } of trees) {
       const items = response.items.slice(at, at + entries.length).map((item) => item.index as BulkItem);
       at += entries.length;
-      failures.push(...items.filter((item) => item.error && item.status !== CONFLICT).map(describeItem));
+      failures.push(...items.filter((item) => item.error && item.status !== CONFLICT).map(describeBulkItem));
       if (items[0].status !== CONFLICT) {
         current.push(plan);
         continue;
@@ -128,7 +121,7 @@ export class ElasticsearchPlanIndexWriter implements PlanIndexWriter {
   private async deleteLeftovers(operations: estypes.BulkOperationContainer[]): Promise<void> {
     const response = await this.client.bulk({ index: this.index, operations });
     const failures = response.items.map((item) => item.delete as BulkItem).filter((item) => item.error && item.status !== CONFLICT && item.status !== NOT_FOUND);
-    if (failures.length > 0) throw new Error(`removing stale plan objects failed: ${failures.slice(0, 5).map(describeItem).join('; ')}`);
+    if (failures.length > 0) throw new Error(`removing stale plan objects failed: ${failures.slice(0, 5).map(describeBulkItem).join('; ')}`);
   }
 }
 
@@ -142,11 +135,7 @@ export class ElasticsearchPlanSearchReader implements PlanSearchReader {
 
   async search(query: PlanSearchQuery): Promise<PlanSearchResult> {
     const response = await this.client.search({ index: this.index, ...planSearchRequest(query) });
-    const total = response.hits.total;
-    return {
-      ids: response.hits.hits.map((hit) => hit._id as string),
-      total: typeof total === 'number' ? total : (total?.value ?? 0),
-    };
+    return { ids: response.hits.hits.map((hit) => hit._id as string), total: totalHits(response) };
   }
 }
 
@@ -163,8 +152,4 @@ function throwOnFailures(response: estypes.DeleteByQueryResponse): void {
         .map((failure) => `${failure.id} (${failure.cause.type}: ${failure.cause.reason})`)
         .join('; ')}`,
     );
-}
-
-function describeItem(item: BulkItem): string {
-  return `${item._id} (${item.status} ${item.error?.type}: ${item.error?.reason})`;
 }
