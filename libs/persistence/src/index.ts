@@ -12,6 +12,7 @@ export * from './repositories/refresh-tokens.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/dead-letters.repository';
 export * from './repositories/content-items.repository';
+export * from './repositories/content-search.repository';
 export * from './entities/plan.entity';
 export * from './entities/plan-object.entity';
 export * from './repositories/plans.repository';

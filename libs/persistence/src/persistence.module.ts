@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { withStartupTimeout } from '@app/common';
 import { dataSourceOptions } from './data-source.options';
 import { ContentItemsRepository } from './repositories/content-items.repository';
+import { ContentSearchRepository } from './repositories/content-search.repository';
 import { DeadLettersRepository } from './repositories/dead-letters.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { RefreshTokensRepository } from './repositories/refresh-tokens.repository';
@@ -20,6 +21,7 @@ const REPOSITORIES = [
   OutboxRepository,
   DeadLettersRepository,
   ContentItemsRepository,
+  ContentSearchRepository,
   SalesViewRepository,
   OrdersRepository,
 ];

@@ -7,3 +7,7 @@ export * from './order-search.port';
 export * from './postgres/postgres-order-search';
 export * from './elasticsearch/elasticsearch-order-search';
 export * from './elasticsearch/order-index.mapping';
+export * from './content-search.port';
+export * from './postgres/postgres-content-search';
+export * from './elasticsearch/elasticsearch-content-search';
+export * from './elasticsearch/content-index.mapping';

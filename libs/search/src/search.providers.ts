@@ -1,6 +1,9 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { ElasticsearchService } from '@nestjs/elasticsearch';
-import { OrdersRepository, PlansRepository } from '@app/persistence';
+import { ContentSearchRepository, OrdersRepository, PlansRepository } from '@app/persistence';
+import { CONTENT_INDEX_WRITER, CONTENT_SEARCH_READER } from './content-search.port';
+import { ElasticsearchContentIndexWriter, ElasticsearchContentSearchReader } from './elasticsearch/elasticsearch-content-search';
+import { PostgresContentIndexWriter, PostgresContentSearchReader } from './postgres/postgres-content-search';
 import { ElasticsearchOrderIndexWriter, ElasticsearchOrderSearchReader } from './elasticsearch/elasticsearch-order-search';
 import { ORDER_INDEX_WRITER, ORDER_SEARCH_READER } from './order-search.port';
 import { PostgresOrderIndexWriter, PostgresOrderSearchReader } from './postgres/postgres-order-search';
@@ -37,6 +40,22 @@ export function orderSearchReaderProvider(elasticsearchUrl?: string): Provider {
   };
 }
 
+export function contentIndexWriterProvider(elasticsearchUrl?: string): Provider {
+  return {
+    provide: CONTENT_INDEX_WRITER,
+    useFactory: () => (elasticsearchUrl ? new ElasticsearchContentIndexWriter(elasticsearchClient(elasticsearchUrl)) : new PostgresContentIndexWriter()),
+  };
+}
+
+export function contentSearchReaderProvider(elasticsearchUrl?: string): Provider {
+  return {
+    provide: CONTENT_SEARCH_READER,
+    inject: [ContentSearchRepository],
+    useFactory: (content: ContentSearchRepository) =>
+      elasticsearchUrl ? new ElasticsearchContentSearchReader(elasticsearchClient(elasticsearchUrl)) : new PostgresContentSearchReader(content),
+  };
+}
+
 // @nestjs/elasticsearch's service is the official client; bounded timeouts and retries so a slow cluster
 // fails a message (which is then retried or dead-lettered) instead of hanging a consumer.
 function elasticsearchClient(url: string): ElasticsearchService {
@@ -62,8 +81,12 @@ export interface SearchModuleOptions {
 export class SearchModule {
   static forRoot(options: SearchModuleOptions): DynamicModule {
     const providers = [
-      ...(options.writer ? [planIndexWriterProvider(options.elasticsearchUrl), orderIndexWriterProvider(options.elasticsearchUrl)] : []),
-      ...(options.reader ? [planSearchReaderProvider(options.elasticsearchUrl), orderSearchReaderProvider(options.elasticsearchUrl)] : []),
+      ...(options.writer
+        ? [planIndexWriterProvider(options.elasticsearchUrl), orderIndexWriterProvider(options.elasticsearchUrl), contentIndexWriterProvider(options.elasticsearchUrl)]
+        : []),
+      ...(options.reader
+        ? [planSearchReaderProvider(options.elasticsearchUrl), orderSearchReaderProvider(options.elasticsearchUrl), contentSearchReaderProvider(options.elasticsearchUrl)]
+        : []),
     ];
     return { module: SearchModule, providers, exports: providers.map((provider) => (provider as { provide: symbol }).provide) };
   }

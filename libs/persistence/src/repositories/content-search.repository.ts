@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ContentSearchSortBy } from '@app/contracts';
+import { ContentItemEntity } from '../entities/content-item.entity';
+import { withStatementTimeout } from '../statement-timeout.util';
+
+export interface ContentTextQuery {
+  q: string; // websearch syntax
+  page: number;
+  pageSize: number;
+  sortBy: ContentSearchSortBy;
+  order: 'asc' | 'desc';
+}
+
+// A content item with its author's name: everything a content response shows, nothing more of the user.
+export interface ContentWithAuthor {
+  id: string;
+  authorId: string;
+  authorName: string;
+  title: string;
+  content: string;
+  image: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface ContentWithAuthorRow {
+  id: string;
+  author_id: string;
+  author_name: string;
+  title: string;
+  content: string;
+  image: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const MATCHES = `search_vector @@ websearch_to_tsquery('simple', $1)`;
+
+// The content search's SQL: the built-in backend over the generated search_vector (GIN-indexed), the load of the
+// items a search found (whichever backend found them), and the walk a search index rebuild reads.
+@Injectable()
+export class ContentSearchRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  // Relevance is ts_rank with the column's weights (a title match outranks a content match), then the newest, then
+  // the id, all in one direction; created_at sorts by time then id only.
+  search(query: ContentTextQuery, timeoutMs: number): Promise<{ ids: string[]; total: number }> {
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const rank = query.sortBy === 'relevance' ? `ts_rank(search_vector, websearch_to_tsquery('simple', $1)) ${direction}, ` : '';
+    return withStatementTimeout(this.dataSource, timeoutMs, async (manager) => {
+      const rows = await manager.query<Array<{ id: string }>>(
+        `SELECT id FROM content_items WHERE ${MATCHES} ORDER BY ${rank}created_at ${direction}, id ${direction} LIMIT $2 OFFSET $3`,
+        [query.q, query.pageSize, (query.page - 1) * query.pageSize],
+      );
+      const [{ total }] = await manager.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM content_items WHERE ${MATCHES}`, [query.q]);
+      return { ids: rows.map((row) => row.id), total };
+    });
+  }
+
+  // The items in the order of `ids`; an id no longer stored (an index a little behind a delete) is left out.
+  async findWithAuthorsInOrder(ids: string[], timeoutMs: number): Promise<ContentWithAuthor[]> {
+    if (ids.length === 0) return [];
+    const rows = await withStatementTimeout(this.dataSource, timeoutMs, (manager) =>
+      manager.query<ContentWithAuthorRow[]>(
+        `SELECT c.id, c.author_id, u.name AS author_name, c.title, c.content, c.image, c.created_at, c.updated_at
+           FROM content_items c JOIN users u ON u.id = c.author_id
+          WHERE c.id = ANY($1::uuid[])`,
+        [ids],
+      ),
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      if (!row) return [];
+      return [
+        {
+          id: row.id,
+          authorId: row.author_id,
+          authorName: row.author_name,
+          title: row.title,
+          content: row.content,
+          image: row.image,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+        },
+      ];
+    });
+  }
+
+  // Keyset-paged walk over every content item, for rebuilding a search index.
+  async *streamAll(batchSize = 500): AsyncGenerator<ContentItemEntity[]> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const batch = await this.dataSource
+        .getRepository(ContentItemEntity)
+        .createQueryBuilder('c')
+        .where('c.id > :after', { after })
+        .orderBy('c.id', 'ASC')
+        .limit(batchSize)
+        .getMany();
+      if (batch.length === 0) return;
+      yield batch;
+      after = batch[batch.length - 1].id;
+    }
+  }
+
+  // Which of `ids` are still stored: a rebuild removes the others from the index.
+  async existingIds(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.dataSource.query<Array<{ id: string }>>(`SELECT id FROM content_items WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Set(rows.map((row) => row.id));
+  }
+}
