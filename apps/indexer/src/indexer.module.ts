@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConnectionsModule, HealthModule, LoggingModule, MetricsModule, rabbitmqCheck, READINESS_CHECKS, rmqConsumerProviders, RmqConnection } from '@app/common';
 import { QUEUES } from '@app/contracts';
 import { INDEXER_CONFIG, IndexerConfig } from './config/indexer.config';
+import { ContentEventsHandlers } from './content/content-events.handlers';
 import { IndexLagRecorder } from './events/index-lag.recorder';
 import { UserEventsHandlers } from './events/user-events.handlers';
 import { OrderEventsHandlers } from './orders/order-events.handlers';
@@ -24,7 +25,7 @@ export class IndexerModule {
           useFactory: (rmq: RmqConnection, index: PlanIndexWriter) => [rabbitmqCheck(rmq), { name: `search-${index.backend}`, check: () => index.ping() }],
         }),
       ],
-      controllers: [UserEventsHandlers, PlanEventsHandlers, OrderEventsHandlers],
+      controllers: [UserEventsHandlers, PlanEventsHandlers, OrderEventsHandlers, ContentEventsHandlers],
       providers: [{ provide: INDEXER_CONFIG, useValue: config }, ...rmqConsumerProviders(QUEUES.indexerEvents, config.SHUTDOWN_GRACE_MS), IndexLagRecorder],
     };
   }
