@@ -23,6 +23,7 @@ import { PasswordHasher } from './auth/password.hasher';
 import { JWT_KEYS, TokenIssuer } from './auth/token.issuer';
 import { PrincipalCacheWriter } from './cache/principal-cache.writer';
 import { CORE_CONFIG, CoreConfig } from './config/core.config';
+import { ContentSearchModule } from './content-search/content-search.module';
 import { DeadLetterStore } from './dead-letters/dead-letter.store';
 import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
 import { ORDERS_CONTROLLERS, ORDERS_PROVIDERS } from './orders/orders.providers';
@@ -59,6 +60,7 @@ export class CoreModule {
         SearchModule.forRoot({ elasticsearchUrl: config.ELASTICSEARCH_URL, reader: true, writer: true }),
         PlansModule,
         SalesModule.forRoot(config),
+        ContentSearchModule.forRoot(config),
         HealthModule.forRoot({
           provide: READINESS_CHECKS,
           inject: [DataSource, REDIS, RmqConnection, PLAN_INDEX_WRITER],

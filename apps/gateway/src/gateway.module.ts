@@ -29,6 +29,7 @@ import { RATE_LIMIT_LUA } from './rate-limit/rate-limiter';
 import { UsersController } from './users/users.controller';
 import { PlansController } from './plans/plans.controller';
 import { ReindexController } from './admin/reindex.controller';
+import { ContentSearchController } from './content/content-search.controller';
 import { SalesViewController } from './admin/sales-view.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { IdempotencyStore } from './orders/idempotency.store';
@@ -74,6 +75,7 @@ export class GatewayModule {
         ReindexController,
         DashboardController,
         SalesViewController,
+        ContentSearchController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

@@ -11,6 +11,8 @@ const coreEnvSchema = baseEnvSchema
     ADMIN_PASSWORD: z.string().min(8).optional(),
     OUTBOX_POLL_MS: positiveInt(1000),
     ELASTICSEARCH_URL: z.string().url().optional(),
+    // Bounds a content search (the Postgres statements, or the Elasticsearch request) below the gateway's RPC_TIMEOUT_MS.
+    CONTENT_SEARCH_TIMEOUT_MS: positiveInt(3000),
     // Bounds the lock wait and the REFRESH of daily_sales_mv together (minutes: it scans every order).
     MV_REFRESH_TIMEOUT_MS: positiveInt(300_000),
     // Bounds the dashboard's read of the view, below the gateway's RPC_TIMEOUT_MS so a lock shows as core's 504.

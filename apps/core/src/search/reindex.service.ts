@@ -1,8 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { OrderDocument } from '@app/contracts';
-import { IndexablePlan, ORDER_INDEX_WRITER, OrderIndexWriter, PLAN_INDEX_WRITER, PlanIndexWriter } from '@app/search';
-import { OrdersRepository, PlansRepository } from '@app/persistence';
+import {
+  CONTENT_INDEX_WRITER,
+  ContentIndexSource,
+  ContentIndexWriter,
+  IndexableContent,
+  IndexablePlan,
+  ORDER_INDEX_WRITER,
+  OrderIndexWriter,
+  PLAN_INDEX_WRITER,
+  PlanIndexWriter,
+} from '@app/search';
+import { ContentItemEntity, ContentSearchRepository, OrdersRepository, PlansRepository } from '@app/persistence';
 import { entityDocument } from '../orders/order.mapper';
 import { toPlanRecord } from '../plans/plan.mapper';
 
@@ -17,8 +27,9 @@ export interface ReindexRun {
 
 // Rebuilds the search index from Postgres, the source of truth. Writes carry each plan's version, so a
 // rebuild racing live plan events cannot put an older state over a newer one; an order's document id is its
-// id and orders never change, so a rebuild racing order.stored events writes the same documents. Runs in the
-// background, one rebuild after the other.
+// id and orders never change, so a rebuild racing order.stored events writes the same documents; content carries
+// its updated_at as the version, and ids Postgres no longer has are removed. Runs in the background, one rebuild
+// after the other.
 @Injectable()
 export class ReindexService {
   private readonly logger = new Logger(ReindexService.name);
@@ -29,6 +40,8 @@ export class ReindexService {
     @Inject(PLAN_INDEX_WRITER) private readonly index: PlanIndexWriter,
     private readonly orders: OrdersRepository,
     @Inject(ORDER_INDEX_WRITER) private readonly orderIndex: OrderIndexWriter,
+    private readonly content: ContentSearchRepository,
+    @Inject(CONTENT_INDEX_WRITER) private readonly contentIndex: ContentIndexWriter,
   ) {}
 
   start(target: ReindexTarget): ReindexRun {
@@ -40,6 +53,10 @@ export class ReindexService {
     if (target === 'orders' || target === 'all') {
       const previous = this.running ?? Promise.resolve();
       this.running = previous.then(() => this.rebuildOrders(run.id));
+    }
+    if (target === 'content' || target === 'all') {
+      const previous = this.running ?? Promise.resolve();
+      this.running = previous.then(() => this.rebuildContent(run.id));
     }
     return run;
   }
@@ -64,6 +81,26 @@ export class ReindexService {
     }
   }
 
+  private async rebuildContent(runId: string): Promise<void> {
+    const started = Date.now();
+    try {
+      const count = await this.contentIndex.rebuild(this.contentSource());
+      this.logger.log(`reindex ${runId}: ${count} content items written to the ${this.contentIndex.backend} index in ${Date.now() - started} ms`);
+    } catch (error) {
+      this.logger.error(`reindex ${runId} of content failed: ${(error as Error).message}`);
+    }
+  }
+
+  private contentSource(): ContentIndexSource {
+    const content = this.content;
+    return {
+      async *batches(): AsyncGenerator<IndexableContent[]> {
+        for await (const batch of content.streamAll()) yield batch.map(indexableContent);
+      },
+      existingIds: (ids) => content.existingIds(ids),
+    };
+  }
+
   private async *orderBatches(): AsyncGenerator<OrderDocument[]> {
     for await (const batch of this.orders.streamAll()) yield batch.map(entityDocument);
   }
@@ -76,4 +113,16 @@ export class ReindexService {
       });
     }
   }
+}
+
+function indexableContent(item: ContentItemEntity): IndexableContent {
+  return {
+    id: item.id,
+    author_id: item.authorId,
+    title: item.title,
+    content: item.content,
+    image: item.image,
+    created_at: item.createdAt.toISOString(),
+    updated_at: item.updatedAt.toISOString(),
+  };
 }
