@@ -12,6 +12,7 @@ import { PlansRepository } from './repositories/plans.repository';
 import { SalesViewRepository } from './repositories/sales-view.repository';
 
 import { OrdersRepository } from './repositories/orders.repository';
+import { ProviderPlansRepository } from './repositories/provider-plans.repository';
 
 const REPOSITORIES = [
   PlansRepository,
@@ -22,6 +23,7 @@ const REPOSITORIES = [
   ContentItemsRepository,
   SalesViewRepository,
   OrdersRepository,
+  ProviderPlansRepository,
 ];
 
 @Module({})
