@@ -5,6 +5,7 @@ export interface PacedLoadOptions {
   method: string;
   headers: Record<string, string>;
   body: (index: number) => string; // a fresh body per request (unique ids)
+  path?: (index: number) => string; // a path (with query) per request; default: the url's
   ratePerSecond: number;
   durationS: number;
   maxInFlight: number; // connections; a request due while all are busy waits for one (and its latency shows it)
@@ -59,7 +60,7 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
           agent,
           host: target.hostname,
           port: target.port,
-          path: `${target.pathname}${target.search}`,
+          path: options.path?.(index) ?? `${target.pathname}${target.search}`,
           method: options.method,
           headers: { ...options.headers, 'content-length': Buffer.byteLength(body) },
           timeout: options.timeoutMs,

@@ -7,6 +7,7 @@ import { UserEntity } from './entities/user.entity';
 import { PlanEntity } from './entities/plan.entity';
 import { PlanObjectEntity } from './entities/plan-object.entity';
 import { OrderEntity } from './entities/order.entity';
+import { ProviderPlanEntity } from './entities/provider-plan.entity';
 import { Orders1764500000000 } from './migrations/1764500000000-orders';
 import { SalesViewRefreshes1764500100000 } from './migrations/1764500100000-sales-view-refreshes';
 import { ProviderCatalog1764600000000 } from './migrations/1764600000000-provider-catalog';
@@ -15,7 +16,17 @@ import { Plans1763700100000 } from './migrations/1763700100000-plans';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 
 // Explicit registration, never globs; synchronize is off everywhere, migrations own the schema.
-export const ENTITIES = [UserEntity, RefreshTokenEntity, OutboxEntity, DeadLetterEntity, ContentItemEntity, PlanEntity, PlanObjectEntity, OrderEntity];
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  OutboxEntity,
+  DeadLetterEntity,
+  ContentItemEntity,
+  PlanEntity,
+  PlanObjectEntity,
+  OrderEntity,
+  ProviderPlanEntity,
+];
 export const MIGRATIONS = [
   InitialSchema1763700000000,
   Plans1763700100000,

@@ -19,4 +19,6 @@ export * from './repositories/plans.repository';
 export * from './entities/order.entity';
 export * from './repositories/sales-view.repository';
 export * from './repositories/orders.repository';
+export * from './entities/provider-plan.entity';
+export * from './repositories/provider-plans.repository';
 export * from './statement-timeout.util';

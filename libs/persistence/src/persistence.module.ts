@@ -13,6 +13,7 @@ import { PlansRepository } from './repositories/plans.repository';
 import { SalesViewRepository } from './repositories/sales-view.repository';
 
 import { OrdersRepository } from './repositories/orders.repository';
+import { ProviderPlansRepository } from './repositories/provider-plans.repository';
 
 const REPOSITORIES = [
   PlansRepository,
@@ -24,6 +25,7 @@ const REPOSITORIES = [
   ContentSearchRepository,
   SalesViewRepository,
   OrdersRepository,
+  ProviderPlansRepository,
 ];
 
 @Module({})
