@@ -1,6 +1,7 @@
 import concurrently from 'concurrently';
 import { Socket } from 'node:net';
 import { Client } from 'pg';
+import { z } from 'zod';
 import { baseEnvSchema, DependencyUnavailableError, parseEnv, port, runApp } from '@app/common';
 
 // `npm start`: checks the three services answer, makes sure the database exists, then runs every app in one
@@ -70,15 +71,23 @@ runApp('platform', async () => {
       INDEXER_PORT: port(3002),
       SCHEDULER_PORT: port(3003),
       PROVIDER_SIM_PORT: port(3004),
+      PROVIDER_URL: z.string().optional(),
     }),
   );
+  // The scheduler syncs from the simulator started here unless PROVIDER_URL names another provider.
+  const providerUrl = env.PROVIDER_URL ?? `http://127.0.0.1:${env.PROVIDER_SIM_PORT}/feed`;
   await reachable(env.DATABASE_URL, 'PostgreSQL', 5432);
   await reachable(env.REDIS_URL, 'Redis', 6379);
   await reachable(env.RABBITMQ_URL, 'RabbitMQ', 5672);
   await ensureDatabase(env.DATABASE_URL);
 
   const { result } = concurrently(
-    APPS.map((app) => ({ name: app.name, command: `node dist/apps/${app.name}/src/main.js`, prefixColor: app.color })),
+    APPS.map((app) => ({
+      name: app.name,
+      command: `node dist/apps/${app.name}/src/main.js`,
+      prefixColor: app.color,
+      ...(app.name === 'scheduler' ? { env: { PROVIDER_URL: providerUrl } } : {}),
+    })),
     { prefix: 'name', killOthersOn: ['failure'], restartTries: 0 },
   );
   const ports = APPS.map((app) => env[app.port]);

@@ -1,8 +1,21 @@
-import { bootstrapService, runApp } from '@app/common';
+import { bootstrapService, PinoLoggerService, runApp } from '@app/common';
 import { loadProviderSimConfig } from './config/provider-sim.config';
 import { ProviderSimModule } from './provider-sim.module';
 
 runApp('provider-sim', async () => {
   const config = loadProviderSimConfig();
-  await bootstrapService({ name: 'provider-sim', module: ProviderSimModule.forRoot(config), port: config.PROVIDER_SIM_PORT, shutdownGraceMs: 5000 });
+  const app = await bootstrapService({
+    name: 'provider-sim',
+    module: ProviderSimModule.forRoot(config),
+    port: config.PROVIDER_SIM_PORT,
+    host: config.PROVIDER_SIM_HOST,
+    shutdownGraceMs: 5000,
+  });
+  const feed = config.feed.mode === 'generated' ? `generated (${config.feed.plans} plans)` : config.feed.mode;
+  const fault = config.fault ? `, fault ${config.fault.mode}` : '';
+  app
+    .get(PinoLoggerService)
+    .warn(
+      `provider simulator (a development and test tool, unauthenticated admin routes) on ${config.PROVIDER_SIM_HOST}: feed ${feed}, validators ${config.validators}${fault}`,
+    );
 });

@@ -1,18 +1,19 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PublicRoute } from '@app/common';
+import { FeedResponder } from './feed-responder.service';
 
-// Development stand-in for the provider's XML feed. The provider issue adds rotation between responses
-// and injectable faults (latency, 5xx, timeouts, malformed and truncated bodies).
-const FIXTURE = readFileSync(join(__dirname, '..', 'fixtures', 'feed-1.xml'), 'utf8');
-
+// Development and test stand-in for the provider's XML feed (never deploy it as a real provider). Each request
+// gets the next fixture of the rotation (fixtures/README.md says what each one changes), one pinned fixture,
+// or a generated feed of N plans, with optional validators (ETag, Last-Modified) and 304s, unless a fault
+// from the configuration or PUT /admin/faults answers instead.
 @Controller('feed')
 export class FeedController {
+  constructor(private readonly responder: FeedResponder) {}
+
   @Get()
   @PublicRoute()
-  @Header('Content-Type', 'application/xml; charset=utf-8')
-  feed(): string {
-    return FIXTURE;
+  feed(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.responder.respond(request, reply);
   }
 }

@@ -12,6 +12,7 @@ export interface ServiceBootstrap {
   name: string;
   module: DynamicModule;
   port: number;
+  host?: string; // default 0.0.0.0 (every interface)
   shutdownGraceMs: number;
   // Set for apps that consume a queue: the queue and how to reach the broker.
   consumer?: { rabbitmqUrl: string; queue: string; prefetch: number };
@@ -38,8 +39,10 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<NestF
     await app.init();
     await app.startAllMicroservices();
   }
-  await app.listen(options.port, '0.0.0.0');
+  const host = options.host ?? '0.0.0.0';
+  await app.listen(options.port, host);
   const consuming = options.consumer ? `, consuming ${options.consumer.queue}` : '';
-  app.get(PinoLoggerService).log(`${options.name} ready: health and metrics on :${options.port}${consuming}`);
+  const where = host === '0.0.0.0' ? `:${options.port}` : `${host}:${options.port}`;
+  app.get(PinoLoggerService).log(`${options.name} ready: health and metrics on ${where}${consuming}`);
   return app;
 }
