@@ -23,9 +23,10 @@ export interface EventsRound {
   okRequests: number;
 }
 
-// The simulator serving a generated feed of `plans` plans, the same on every request.
+// The simulator serving a generated feed of `plans` plans, the same bytes on every request and no validators:
+// the unchanged repeat takes the harder path (the whole body fetched and hashed) rather than a 304.
 export function simEnv(port: number, plans: number): Record<string, string> {
-  return { PROVIDER_SIM_PORT: String(port), PROVIDER_SIM_PLANS: String(plans) };
+  return { PROVIDER_SIM_PORT: String(port), PROVIDER_SIM_FEED: 'generated', PROVIDER_SIM_PLANS: String(plans), PROVIDER_SIM_VALIDATORS: 'none' };
 }
 
 export function eventsFloorEnv(port: number): Record<string, string> {
