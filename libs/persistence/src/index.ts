@@ -18,4 +18,5 @@ export * from './repositories/plans.repository';
 export * from './entities/order.entity';
 export * from './repositories/sales-view.repository';
 export * from './repositories/orders.repository';
+export * from './repositories/provider-events.repository';
 export * from './statement-timeout.util';

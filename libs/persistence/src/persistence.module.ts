@@ -12,6 +12,7 @@ import { PlansRepository } from './repositories/plans.repository';
 import { SalesViewRepository } from './repositories/sales-view.repository';
 
 import { OrdersRepository } from './repositories/orders.repository';
+import { ProviderEventsRepository } from './repositories/provider-events.repository';
 
 const REPOSITORIES = [
   PlansRepository,
@@ -22,6 +23,7 @@ const REPOSITORIES = [
   ContentItemsRepository,
   SalesViewRepository,
   OrdersRepository,
+  ProviderEventsRepository,
 ];
 
 @Module({})
