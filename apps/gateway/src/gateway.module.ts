@@ -38,6 +38,10 @@ import { OrderPublisher } from './orders/order.publisher';
 import { OrderPublisherModule } from './orders/order-publisher.module';
 import { OrdersController } from './orders/orders.controller';
 import { PlaceOrdersUseCase } from './orders/place-orders.use-case';
+import { ProviderSyncController } from './admin/provider-sync.controller';
+import { ProviderEventsController } from './provider-events/provider-events.controller';
+import { PROVIDER_EVENTS_PROVIDERS } from './provider-events/provider-events.providers';
+import { SchedulerClient } from './scheduler-client/scheduler.client';
 
 @Module({})
 export class GatewayModule {
@@ -74,6 +78,8 @@ export class GatewayModule {
         ReindexController,
         DashboardController,
         SalesViewController,
+        ProviderEventsController,
+        ProviderSyncController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -92,6 +98,8 @@ export class GatewayModule {
         IdempotencyStore,
         OrderCacheResponder,
         PlaceOrdersUseCase,
+        SchedulerClient,
+        ...PROVIDER_EVENTS_PROVIDERS,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_PIPE, useFactory: strictValidationPipe },
