@@ -119,7 +119,10 @@ describe('hostile input on every route (e2e)', () => {
 
   beforeAll(async () => {
     const probed = { NODE_OPTIONS: `--require ${PROBE}`, RPC_TIMEOUT_MS: '5000' };
-    platform = await startPlatform(3400, ['core', 'gateway', 'indexer'], { core: probed, gateway: probed, indexer: probed });
+    // The scheduler answers the admin sync routes. Its provider is a closed port: what the feed holds does not
+    // matter here, and the tier must not reach a provider simulator someone else is running.
+    const scheduler = { ...probed, PROVIDER_URL: 'http://127.0.0.1:9/feed' };
+    platform = await startPlatform(3400, ['core', 'gateway', 'indexer', 'scheduler'], { core: probed, gateway: probed, indexer: probed, scheduler });
     api = platform.api;
     adminToken = (await loginAdmin(api)).accessToken;
     const user = await signupAndLogin(api);

@@ -137,6 +137,10 @@ type TokenPair = paths['/api/v1/auth/token']['post']['responses'][200]['content'
 type Envelope = components['schemas']['ErrorEnvelope'];
 type OrderAccepted = paths['/api/v1/orders']['post']['responses'][202]['content']['application/json'];
 type OrdersPage = paths['/api/v1/orders']['get']['responses'][200]['content']['application/json'];
+type ProviderEvents = paths['/api/v1/events/search']['get']['responses'][200]['content']['application/json'];
+type AliasEvents = paths['/search']['get']['responses'][200]['content']['application/json'];
+type SyncStarted = paths['/api/v1/admin/sync']['post']['responses'][202]['content']['application/json'];
+type SyncStatus = paths['/api/v1/admin/sync/status']['get']['responses'][200]['content']['application/json'];
 `;
 const EXPECT_ERROR = '// @ts-expect-error';
 const CHECKS: Record<string, string[]> = {
@@ -165,6 +169,15 @@ const CHECKS: Record<string, string[]> = {
     'export const statusNumber = (order: OrderAccepted): number => order.status;',
   ],
   'orders page amount': ['export const amount = (page: OrdersPage): number => page.data[0].amount + page.meta.total_count;'],
+  'provider event price': [
+    'export const price = (body: ProviderEvents): number => body.data.events[0].min_price + body.data.events[0].max_price;',
+    EXPECT_ERROR,
+    'export const priceText = (body: AliasEvents): string => body.data.events[0].min_price;',
+  ],
+  'provider sync status': [
+    "export const circuit = (status: SyncStatus): 'closed' | 'open' | 'half_open' => status.circuit;",
+    'export const runs = (status: SyncStatus, started: SyncStarted): number => status.runs[0].new + status.runs[0].invalid + started.id.length;',
+  ],
 };
 
 // Generates the client types with the openapi-typescript CLI and type-checks the usage file against them;
@@ -275,6 +288,25 @@ describe('OpenAPI document (e2e)', () => {
     expect(Object.keys(resolve(document, document.paths['/api/v1/orders/{id}']!.get!.responses['200'])!.headers ?? {})).toEqual(expect.arrayContaining(['X-Cache']));
     const order = resolve(document, { $ref: '#/components/schemas/OrderView' }) as OpenAPIV3.SchemaObject;
     expect(Object.keys(order.properties ?? {})).toEqual(['id', 'status', 'product_name', 'amount', 'currency', 'plan_id', 'created_at']);
+  });
+
+  it('should describe the provider events search and its /search alias as the contract says', () => {
+    for (const path of ['/api/v1/events/search', '/search']) {
+      const search = document.paths[path]!.get!;
+      const parameters = (search.parameters ?? []).map((parameter) => resolve(document, parameter)!).filter((parameter) => parameter.in === 'query');
+      expect({ path, query: parameters.map((parameter) => [parameter.name, parameter.required ?? false]) }).toEqual({
+        path,
+        query: [
+          ['starts_at', false],
+          ['ends_at', false],
+        ],
+      });
+      expect(Object.keys(resolve(document, search.responses['200'])!.headers ?? {})).toEqual(expect.arrayContaining(['X-Data-Synced-At', 'X-RateLimit-Remaining']));
+      expect(Object.keys(search.responses)).toEqual(expect.arrayContaining(['200', '400', '429']));
+    }
+    const event = resolve(document, { $ref: '#/components/schemas/ProviderEvent' }) as OpenAPIV3.SchemaObject;
+    expect(Object.keys(event.properties ?? {})).toEqual(['id', 'title', 'start_date', 'start_time', 'end_date', 'end_time', 'min_price', 'max_price']);
+    expect(Object.keys(document.paths['/api/v1/admin/sync']!.post!.responses)).toEqual(expect.arrayContaining(['202', '401', '403', '503', '504']));
   });
 
   it('should generate a typed client that a usage file compiles against', async () => {

@@ -29,6 +29,7 @@ import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
 import { ORDERS_CONTROLLERS, ORDERS_PROVIDERS } from './orders/orders.providers';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { PlansModule } from './plans/plans.module';
+import { ProviderEventsModule } from './provider-events/provider-events.module';
 import { SalesModule } from './sales/sales.module';
 import { PLAN_INDEX_WRITER, PlanIndexWriter, SearchModule } from '@app/search';
 import { AdminBootstrap } from './users/admin.bootstrap';
@@ -61,6 +62,7 @@ export class CoreModule {
         PlansModule,
         SalesModule.forRoot(config),
         ContentSearchModule.forRoot(config),
+        ProviderEventsModule.forRoot(config),
         HealthModule.forRoot({
           provide: READINESS_CHECKS,
           inject: [DataSource, REDIS, RmqConnection, PLAN_INDEX_WRITER],

@@ -39,6 +39,10 @@ import { OrderPublisher } from './orders/order.publisher';
 import { OrderPublisherModule } from './orders/order-publisher.module';
 import { OrdersController } from './orders/orders.controller';
 import { PlaceOrdersUseCase } from './orders/place-orders.use-case';
+import { ProviderSyncController } from './admin/provider-sync.controller';
+import { ProviderEventsController } from './provider-events/provider-events.controller';
+import { PROVIDER_EVENTS_PROVIDERS } from './provider-events/provider-events.providers';
+import { SchedulerClient } from './scheduler-client/scheduler.client';
 
 @Module({})
 export class GatewayModule {
@@ -76,6 +80,8 @@ export class GatewayModule {
         DashboardController,
         SalesViewController,
         ContentSearchController,
+        ProviderEventsController,
+        ProviderSyncController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -94,6 +100,8 @@ export class GatewayModule {
         IdempotencyStore,
         OrderCacheResponder,
         PlaceOrdersUseCase,
+        SchedulerClient,
+        ...PROVIDER_EVENTS_PROVIDERS,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_PIPE, useFactory: strictValidationPipe },

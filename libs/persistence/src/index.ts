@@ -21,4 +21,5 @@ export * from './repositories/sales-view.repository';
 export * from './repositories/orders.repository';
 export * from './entities/provider-plan.entity';
 export * from './repositories/provider-plans.repository';
+export * from './repositories/provider-events.repository';
 export * from './statement-timeout.util';

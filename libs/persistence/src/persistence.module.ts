@@ -14,6 +14,7 @@ import { SalesViewRepository } from './repositories/sales-view.repository';
 
 import { OrdersRepository } from './repositories/orders.repository';
 import { ProviderPlansRepository } from './repositories/provider-plans.repository';
+import { ProviderEventsRepository } from './repositories/provider-events.repository';
 
 const REPOSITORIES = [
   PlansRepository,
@@ -26,6 +27,7 @@ const REPOSITORIES = [
   SalesViewRepository,
   OrdersRepository,
   ProviderPlansRepository,
+  ProviderEventsRepository,
 ];
 
 @Module({})

@@ -17,6 +17,10 @@ const coreEnvSchema = baseEnvSchema
     MV_REFRESH_TIMEOUT_MS: positiveInt(300_000),
     // Bounds the dashboard's read of the view, below the gateway's RPC_TIMEOUT_MS so a lock shows as core's 504.
     SALES_QUERY_TIMEOUT_MS: positiveInt(2000),
+    // The provider catalog search: at most this many events per reply (the first by start, then id), and the
+    // statement timeout of its read, below the gateway's RPC_TIMEOUT_MS.
+    PROVIDER_SEARCH_MAX_RESULTS: positiveInt(10_000),
+    PROVIDER_SEARCH_TIMEOUT_MS: positiveInt(2000),
     // The orders batch consumer: a batch is stored when it holds ORDERS_BATCH_SIZE orders or its first message
     // has waited ORDERS_BATCH_WAIT_MS; at most ORDERS_FLUSH_CONCURRENCY batches are written at once, and
     // ORDERS_PREFETCH messages may be unacknowledged (gathering and in flight together).

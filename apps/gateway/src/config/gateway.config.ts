@@ -1,4 +1,5 @@
 import { baseEnvSchema, durationMs, jwtKeyEnvSchema, parseEnv, port, positiveInt } from '@app/common';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
 const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
@@ -16,6 +17,16 @@ const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
   // one RPC per such request).
   IDEMPOTENCY_KEY_TTL: durationMs('24h').refine((ms) => ms >= 60_000, 'must be at least 1m'),
   ORDER_CACHE_TTL: durationMs('10m'),
+  // GET /events/search reads a query without offset as wall-clock time here.
+  PROVIDER_TIMEZONE: z
+    .string()
+    .default('Europe/Madrid')
+    .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Madrid'),
+  // The in-process cache of provider searches (per gateway process): entries, their total size, and how long
+  // an entry lives even when the catalog does not change.
+  PROVIDER_SEARCH_CACHE_MAX_ENTRIES: positiveInt(1000),
+  PROVIDER_SEARCH_CACHE_MAX_BYTES: positiveInt(64 * 1024 * 1024),
+  PROVIDER_SEARCH_CACHE_TTL: durationMs('60s'),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')

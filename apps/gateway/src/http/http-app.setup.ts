@@ -2,6 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MetricsService } from '@app/common';
+import { PROVIDER_SEARCH_ALIAS } from '../provider-events/provider-events.controller';
 import { registerInputSafety } from './input-safety';
 import { buildOpenApiDocument } from './openapi/openapi.document';
 
@@ -21,7 +22,7 @@ export function setupHttpApp(app: NestFastifyApplication): void {
     done();
   });
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json', PROVIDER_SEARCH_ALIAS] });
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });

@@ -17,6 +17,7 @@ export interface SearchProviderEventsReply {
   events: ProviderEventHit[];
   synced_at: string | null; // the last successful sync (changed or not): X-Data-Synced-At
   catalog_version: string; // bumped by every sync that changed the catalog
+  truncated: boolean; // more plans matched than the reply's cap; `events` are the first of them by start, then id
 }
 
 export const SYNC_TRIGGERS = ['startup', 'schedule', 'admin'] as const;

@@ -58,6 +58,14 @@ export const HEADER_COMPONENTS = {
   'Retry-After': integer('Seconds until the window resets.'),
   'WWW-Authenticate': { description: 'The authentication scheme to use.', schema: { type: 'string', enum: ['Bearer'] } },
   'Accept-Patch': text('The patch media types PATCH accepts.'),
+  'X-Data-Synced-At': {
+    description: 'When the provider catalog was last synced successfully (ISO 8601, UTC); absent until the first sync.',
+    schema: { type: 'string', format: 'date-time' },
+  },
+  'X-Results-Truncated': {
+    description: 'Sent (true) only when more events matched than one reply holds: the events are the first ones by start, then id.',
+    schema: { type: 'string', enum: ['true'] },
+  },
 } satisfies Record<string, HeaderObject>;
 
 export type HeaderName = keyof typeof HEADER_COMPONENTS;
