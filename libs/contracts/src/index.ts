@@ -21,3 +21,5 @@ export * from './orders/order-stored/order-stored.event';
 export * from './provider/provider-event.view';
 export * from './provider/provider.payloads';
 export * from './content/content.view';
+export * from './content/content.payloads';
+export * from './content/content-cache';
