@@ -28,6 +28,7 @@ import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
 import { ORDERS_CONTROLLERS, ORDERS_PROVIDERS } from './orders/orders.providers';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { PlansModule } from './plans/plans.module';
+import { ContentModule } from './content/content.module';
 import { SalesModule } from './sales/sales.module';
 import { PLAN_INDEX_WRITER, PlanIndexWriter, SearchModule } from '@app/search';
 import { AdminBootstrap } from './users/admin.bootstrap';
@@ -58,6 +59,7 @@ export class CoreModule {
         MetricsModule,
         SearchModule.forRoot({ elasticsearchUrl: config.ELASTICSEARCH_URL, reader: true, writer: true }),
         PlansModule,
+        ContentModule.forRoot(config),
         SalesModule.forRoot(config),
         HealthModule.forRoot({
           provide: READINESS_CHECKS,
