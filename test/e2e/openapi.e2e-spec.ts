@@ -137,6 +137,8 @@ type TokenPair = paths['/api/v1/auth/token']['post']['responses'][200]['content'
 type Envelope = components['schemas']['ErrorEnvelope'];
 type OrderAccepted = paths['/api/v1/orders']['post']['responses'][202]['content']['application/json'];
 type OrdersPage = paths['/api/v1/orders']['get']['responses'][200]['content']['application/json'];
+type ContentPage = paths['/api/v1/content']['get']['responses'][200]['content']['application/json'];
+type ContentBody = paths['/api/v1/content']['post']['requestBody']['content']['application/json'];
 `;
 const EXPECT_ERROR = '// @ts-expect-error';
 const CHECKS: Record<string, string[]> = {
@@ -165,6 +167,16 @@ const CHECKS: Record<string, string[]> = {
     'export const statusNumber = (order: OrderAccepted): number => order.status;',
   ],
   'orders page amount': ['export const amount = (page: OrdersPage): number => page.data[0].amount + page.meta.total_count;'],
+  'content page author': [
+    'export const authorName = (page: ContentPage): string => page.data[0].author.name + page.meta.total_count;',
+    EXPECT_ERROR,
+    'export const authorEmail = (page: ContentPage): string => page.data[0].author.email;',
+  ],
+  'content body': [
+    "export const content: ContentBody = { title: 'Title', content: 'Long enough text' };",
+    EXPECT_ERROR,
+    "export const untitled: ContentBody = { content: 'x' };",
+  ],
 };
 
 // Generates the client types with the openapi-typescript CLI and type-checks the usage file against them;
@@ -275,6 +287,24 @@ describe('OpenAPI document (e2e)', () => {
     expect(Object.keys(resolve(document, document.paths['/api/v1/orders/{id}']!.get!.responses['200'])!.headers ?? {})).toEqual(expect.arrayContaining(['X-Cache']));
     const order = resolve(document, { $ref: '#/components/schemas/OrderView' }) as OpenAPIV3.SchemaObject;
     expect(Object.keys(order.properties ?? {})).toEqual(['id', 'status', 'product_name', 'amount', 'currency', 'plan_id', 'created_at']);
+  });
+
+  it('should describe the content routes as the contract says', () => {
+    const list = document.paths['/api/v1/content']!;
+    const item = document.paths['/api/v1/content/{id}']!;
+    const headersOf = (response: OpenAPIV3.ResponseObject | OpenAPIV3.ReferenceObject | undefined) => Object.keys(resolve(document, response)!.headers ?? {});
+
+    expect(headersOf(list.get!.responses['200'])).toEqual(expect.arrayContaining(['X-Cache']));
+    expect(headersOf(item.get!.responses['200'])).toEqual(expect.arrayContaining(['X-Cache', 'ETag']));
+    expect(headersOf(list.post!.responses['201'])).toEqual(expect.arrayContaining(['Location', 'ETag']));
+    expect(resolve(document, item.get!.responses['304'])!.content).toBeUndefined();
+    expect(Object.keys(resolve(document, item.patch!.requestBody)!.content)).toEqual(['application/merge-patch+json', 'application/json']);
+    expect(Object.keys(item.put!.responses)).toEqual(expect.arrayContaining(['400', '403', '404']));
+    expect(Object.keys(item.delete!.responses)).toEqual(expect.arrayContaining(['204', '403', '404']));
+    const view = resolve(document, { $ref: '#/components/schemas/ContentView' }) as OpenAPIV3.SchemaObject;
+    expect(Object.keys(view.properties ?? {})).toEqual(['id', 'title', 'content', 'image', 'author', 'created_at', 'updated_at']);
+    const author = resolve(document, { $ref: '#/components/schemas/ContentAuthorView' }) as OpenAPIV3.SchemaObject;
+    expect(Object.keys(author.properties ?? {})).toEqual(['id', 'name']);
   });
 
   it('should generate a typed client that a usage file compiles against', async () => {
