@@ -141,6 +141,8 @@ type ProviderEvents = paths['/api/v1/events/search']['get']['responses'][200]['c
 type AliasEvents = paths['/search']['get']['responses'][200]['content']['application/json'];
 type SyncStarted = paths['/api/v1/admin/sync']['post']['responses'][202]['content']['application/json'];
 type SyncStatus = paths['/api/v1/admin/sync/status']['get']['responses'][200]['content']['application/json'];
+type ContentPage = paths['/api/v1/content']['get']['responses'][200]['content']['application/json'];
+type ContentBody = paths['/api/v1/content']['post']['requestBody']['content']['application/json'];
 `;
 const EXPECT_ERROR = '// @ts-expect-error';
 const CHECKS: Record<string, string[]> = {
@@ -177,6 +179,16 @@ const CHECKS: Record<string, string[]> = {
   'provider sync status': [
     "export const circuit = (status: SyncStatus): 'closed' | 'open' | 'half_open' => status.circuit;",
     'export const runs = (status: SyncStatus, started: SyncStarted): number => status.runs[0].new + status.runs[0].invalid + started.id.length;',
+  ],
+  'content page author': [
+    'export const authorName = (page: ContentPage): string => page.data[0].author.name + page.meta.total_count;',
+    EXPECT_ERROR,
+    'export const authorEmail = (page: ContentPage): string => page.data[0].author.email;',
+  ],
+  'content body': [
+    "export const content: ContentBody = { title: 'Title', content: 'Long enough text' };",
+    EXPECT_ERROR,
+    "export const untitled: ContentBody = { content: 'x' };",
   ],
 };
 
@@ -307,6 +319,24 @@ describe('OpenAPI document (e2e)', () => {
     const event = resolve(document, { $ref: '#/components/schemas/ProviderEvent' }) as OpenAPIV3.SchemaObject;
     expect(Object.keys(event.properties ?? {})).toEqual(['id', 'title', 'start_date', 'start_time', 'end_date', 'end_time', 'min_price', 'max_price']);
     expect(Object.keys(document.paths['/api/v1/admin/sync']!.post!.responses)).toEqual(expect.arrayContaining(['202', '401', '403', '503', '504']));
+  });
+
+  it('should describe the content routes as the contract says', () => {
+    const list = document.paths['/api/v1/content']!;
+    const item = document.paths['/api/v1/content/{id}']!;
+    const headersOf = (response: OpenAPIV3.ResponseObject | OpenAPIV3.ReferenceObject | undefined) => Object.keys(resolve(document, response)!.headers ?? {});
+
+    expect(headersOf(list.get!.responses['200'])).toEqual(expect.arrayContaining(['X-Cache']));
+    expect(headersOf(item.get!.responses['200'])).toEqual(expect.arrayContaining(['X-Cache', 'ETag']));
+    expect(headersOf(list.post!.responses['201'])).toEqual(expect.arrayContaining(['Location', 'ETag']));
+    expect(resolve(document, item.get!.responses['304'])!.content).toBeUndefined();
+    expect(Object.keys(resolve(document, item.patch!.requestBody)!.content)).toEqual(['application/merge-patch+json', 'application/json']);
+    expect(Object.keys(item.put!.responses)).toEqual(expect.arrayContaining(['400', '403', '404']));
+    expect(Object.keys(item.delete!.responses)).toEqual(expect.arrayContaining(['204', '403', '404']));
+    const view = resolve(document, { $ref: '#/components/schemas/ContentView' }) as OpenAPIV3.SchemaObject;
+    expect(Object.keys(view.properties ?? {})).toEqual(['id', 'title', 'content', 'image', 'author', 'created_at', 'updated_at']);
+    const author = resolve(document, { $ref: '#/components/schemas/ContentAuthorView' }) as OpenAPIV3.SchemaObject;
+    expect(Object.keys(author.properties ?? {})).toEqual(['id', 'name']);
   });
 
   it('should generate a typed client that a usage file compiles against', async () => {

@@ -30,6 +30,7 @@ import { ORDERS_CONTROLLERS, ORDERS_PROVIDERS } from './orders/orders.providers'
 import { OutboxRelay } from './outbox/outbox.relay';
 import { PlansModule } from './plans/plans.module';
 import { ProviderEventsModule } from './provider-events/provider-events.module';
+import { ContentModule } from './content/content.module';
 import { SalesModule } from './sales/sales.module';
 import { PLAN_INDEX_WRITER, PlanIndexWriter, SearchModule } from '@app/search';
 import { AdminBootstrap } from './users/admin.bootstrap';
@@ -60,6 +61,7 @@ export class CoreModule {
         MetricsModule,
         SearchModule.forRoot({ elasticsearchUrl: config.ELASTICSEARCH_URL, reader: true, writer: true }),
         PlansModule,
+        ContentModule.forRoot(config),
         SalesModule.forRoot(config),
         ContentSearchModule.forRoot(config),
         ProviderEventsModule.forRoot(config),

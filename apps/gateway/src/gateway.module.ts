@@ -17,6 +17,8 @@ import {
 import { AccessGuard } from './access/access.guard';
 import { AccessService } from './access/access.service';
 import { PlanCacheResponder } from './plans/plan-cache.responder';
+import { ContentCacheResponder } from './content/content-cache.responder';
+import { ContentController } from './content/content.controller';
 import { JwtStrategy } from './access/jwt.strategy';
 import { GATEWAY_JWT_KEYS, JwtVerifier } from './access/jwt.verifier';
 import { DeadLettersController } from './admin/dead-letters.controller';
@@ -74,6 +76,7 @@ export class GatewayModule {
         JwksController,
         UsersController,
         PlansController,
+        ContentController,
         OrdersController,
         DeadLettersController,
         ReindexController,
@@ -95,6 +98,7 @@ export class GatewayModule {
         JwtStrategy,
         AccessService,
         PlanCacheResponder,
+        ContentCacheResponder,
         CoreClient,
         OrderCacheStore,
         IdempotencyStore,

@@ -22,3 +22,5 @@ export * from './provider/provider-event.view';
 export * from './provider/provider.payloads';
 export * from './content/content.view';
 export * from './content/content-search/content-search.payload';
+export * from './content/content.payloads';
+export * from './content/content-cache';

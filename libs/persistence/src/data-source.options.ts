@@ -12,6 +12,7 @@ import { Orders1764500000000 } from './migrations/1764500000000-orders';
 import { SalesViewRefreshes1764500100000 } from './migrations/1764500100000-sales-view-refreshes';
 import { ProviderCatalog1764600000000 } from './migrations/1764600000000-provider-catalog';
 import { ContentSearch1764600300000 } from './migrations/1764600300000-content-search';
+import { ContentVersions1764610000000 } from './migrations/1764610000000-content-versions';
 import { Plans1763700100000 } from './migrations/1763700100000-plans';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   SalesViewRefreshes1764500100000,
   ProviderCatalog1764600000000,
   ContentSearch1764600300000,
+  ContentVersions1764610000000,
 ];
 
 export function dataSourceOptions(url: string, applicationName: string): DataSourceOptions {

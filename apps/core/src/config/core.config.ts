@@ -32,6 +32,8 @@ const coreEnvSchema = baseEnvSchema
     ORDERS_READ_TIMEOUT_MS: positiveInt(3000),
     ORDERS_WRITE_TIMEOUT_MS: positiveInt(5000),
     ORDER_CACHE_TTL: durationMs('10m'),
+    // Lifetime of the content caches (items, pages, author names); a bare number is seconds. Reading an item renews it.
+    CONTENT_CACHE_TTL: durationMs('600').refine((ms) => ms >= 1000, 'must be at least 1s'),
     // order.stored events feed an external search index; with the Postgres backend the orders table is the index
     // (its search_vector is written by the INSERT), so by default they are written only when ELASTICSEARCH_URL is set.
     ORDER_STORED_EVENTS: z.enum(['true', 'false']).optional(),
@@ -41,11 +43,15 @@ const coreEnvSchema = baseEnvSchema
     path: ['ADMIN_PASSWORD'],
   });
 
-export type CoreConfig = z.infer<typeof coreEnvSchema> & { orderStoredEvents: boolean };
+export type CoreConfig = z.infer<typeof coreEnvSchema> & { orderStoredEvents: boolean; contentCacheTtlSeconds: number };
 export const CORE_CONFIG = Symbol('CORE_CONFIG');
 
 // The only place core reads the environment.
 export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
   const config = parseEnv(coreEnvSchema, env);
-  return { ...config, orderStoredEvents: config.ORDER_STORED_EVENTS ? config.ORDER_STORED_EVENTS === 'true' : Boolean(config.ELASTICSEARCH_URL) };
+  return {
+    ...config,
+    contentCacheTtlSeconds: Math.ceil(config.CONTENT_CACHE_TTL / 1000),
+    orderStoredEvents: config.ORDER_STORED_EVENTS ? config.ORDER_STORED_EVENTS === 'true' : Boolean(config.ELASTICSEARCH_URL),
+  };
 }

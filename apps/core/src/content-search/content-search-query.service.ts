@@ -1,27 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ContentView, Page, pageMeta, SearchContentPayload } from '@app/contracts';
-import { ContentSearchRepository, ContentWithAuthor } from '@app/persistence';
+import { ContentItemsRepository } from '@app/persistence';
 import { CONTENT_SEARCH_READER, ContentSearchReader } from '@app/search';
 import { CORE_CONFIG, CoreConfig } from '../config/core.config';
-
-// The author as {id, name} only: no e-mail, phone or other personal data in a content response.
-export function toContentView(item: ContentWithAuthor): ContentView {
-  return {
-    id: item.id,
-    title: item.title,
-    content: item.content,
-    image: item.image,
-    author: { id: item.authorId, name: item.authorName },
-    created_at: item.createdAt.toISOString(),
-    updated_at: item.updatedAt.toISOString(),
-  };
-}
+import { toContentView } from '../content/content.mapper';
 
 @Injectable()
 export class ContentSearchQueryService {
   constructor(
     @Inject(CONTENT_SEARCH_READER) private readonly reader: ContentSearchReader,
-    private readonly content: ContentSearchRepository,
+    private readonly content: ContentItemsRepository,
     @Inject(CORE_CONFIG) private readonly config: Pick<CoreConfig, 'CONTENT_SEARCH_TIMEOUT_MS'>,
   ) {}
 

@@ -5,6 +5,7 @@ import { Actor, EVENTS, UpdateUserFields, UserView } from '@app/contracts';
 import { OutboxRepository, UsersRepository } from '@app/persistence';
 import { PasswordHasher } from '../auth/password.hasher';
 import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
+import { ContentCacheStore } from '../content/content-cache.store';
 import { domainEvent } from '../messaging/event.factory';
 import { uniqueViolationToDomain } from './create-user.use-case';
 import { toPrincipal, toUserView } from './user.mapper';
@@ -24,15 +25,18 @@ export class UpdateUserUseCase {
     private readonly outbox: OutboxRepository,
     private readonly hasher: PasswordHasher,
     private readonly cache: PrincipalCacheWriter,
+    private readonly contentCache: ContentCacheStore,
   ) {}
 
   async execute(actor: Actor, id: string, fields: UpdateUserFields): Promise<UserView> {
     assertAdminOrSelf(actor, id);
     const passwordHash = fields.password ? await this.hasher.hash(fields.password) : undefined;
+    let renamed = false;
     const updated = await this.dataSource
       .transaction(async (tx) => {
         const user = await this.users.lockLiveById(tx, id);
         if (!user) throw new DomainError('NOT_FOUND', 'User not found');
+        renamed = user.name !== fields.name.trim();
         if (fields.role && fields.role !== user.role && actor.role !== 'admin') {
           throw new DomainError('FORBIDDEN', 'Only an admin may change a role');
         }
@@ -51,6 +55,8 @@ export class UpdateUserUseCase {
       })
       .catch(uniqueViolationToDomain);
     await this.cache.publish(toPrincipal(updated));
+    // Content shows authors by name: the new one goes into the content caches before the answer.
+    if (renamed) await this.contentCache.authorRenamed({ id: updated.id, name: updated.name, version: updated.version });
     return toUserView(updated);
   }
 }

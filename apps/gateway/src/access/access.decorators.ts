@@ -1,4 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { ChainableCommander } from 'ioredis';
 import { Role } from '@app/contracts';
 
 export const ROLES_KEY = 'access:roles';
@@ -11,11 +13,17 @@ export const ReadonlyMayCall = () => SetMetadata(READONLY_MAY_WRITE, true);
 
 export const PREFETCH_HASH = 'access:prefetch-hash';
 
-export interface HashPrefetch {
-  key: (params: Record<string, string>) => string;
-  // The hash fields to read (HMGET); without them the key is a string (GET) and request.prefetched is [value].
-  fields?: readonly string[];
-}
+export type HashPrefetch =
+  | {
+      key: (params: Record<string, string>) => string;
+      // The hash fields to read (HMGET); without them the key is a string (GET) and request.prefetched is [value].
+      fields?: readonly string[];
+    }
+  | {
+      // Queues its own read (a script) on the access check's pipeline; its reply lands on request.prefetched
+      // (an array reply as is, anything else as [reply]). Queues nothing when the request is not one it can read.
+      queue: (pipeline: ChainableCommander, request: FastifyRequest) => void;
+    };
 
 // Reads a Redis hash (or string) in the same round trip as the access check (rate limit + principal), for routes
 // whose answer usually comes from the cache. The result lands on request.prefetched.

@@ -76,7 +76,8 @@ export class AccessService {
     let cache: CacheStatus = 'BYPASS';
     try {
       const pipeline = queueRateLimit(this.redis.pipeline(), `user:${claims.sub}`).get(principalKey(claims.sub));
-      if (prefetch) {
+      if (prefetch && 'queue' in prefetch) prefetch.queue(pipeline, request);
+      else if (prefetch) {
         const key = prefetch.key(request.params as Record<string, string>);
         if (prefetch.fields) pipeline.hmget(key, ...prefetch.fields);
         else pipeline.get(key);

@@ -4,6 +4,9 @@ import { errorEnvelope } from '@app/common';
 import { mapError } from './error-mapper';
 
 export const ACCEPT_PATCH = 'application/merge-patch+json, application/json-patch+json, application/json';
+export const CONTENT_ACCEPT_PATCH = 'application/merge-patch+json, application/json';
+// Routes whose PATCH accepts other types than the plans' (their 415 names those).
+const ACCEPT_PATCH_BY_ROUTE: Record<string, string> = { '/api/v1/content/:id': CONTENT_ACCEPT_PATCH };
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, exception: unknown, logger: Logger): void {
   const { status, payload } = mapError(exception);
@@ -11,7 +14,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, exceptio
     logger.error({ request_id: request.id, err: exception }, 'unhandled error');
   }
   if (status === 401) reply.header('WWW-Authenticate', 'Bearer');
-  if (status === 415 && request.method === 'PATCH') reply.header('Accept-Patch', ACCEPT_PATCH);
+  if (status === 415 && request.method === 'PATCH') reply.header('Accept-Patch', ACCEPT_PATCH_BY_ROUTE[request.routeOptions?.url ?? ''] ?? ACCEPT_PATCH);
   void reply.status(status).header('Content-Type', 'application/json; charset=utf-8').send(errorEnvelope(payload, request.id));
 }
 

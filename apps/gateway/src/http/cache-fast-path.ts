@@ -5,6 +5,8 @@ import { PLAN_ID_PATTERN } from '@app/contracts';
 import { HashPrefetch } from '../access/access.decorators';
 import { AccessService } from '../access/access.service';
 import { sendError } from '../errors/http-exception.filter';
+import { CONTENT_ITEM_PREFETCH, CONTENT_LIST_PREFETCH, ContentCacheResponder, isContentId } from '../content/content-cache.responder';
+import { canonicalListQuery } from '../content/content-list-query.util';
 import { ORDER_PREFETCH, OrderCacheResponder } from '../orders/order-cache.responder';
 import { PLAN_PREFETCH, PlanCacheResponder } from '../plans/plan-cache.responder';
 import { API_PREFIX } from './http-app.setup';
@@ -26,6 +28,7 @@ export function registerCacheFastPath(app: NestFastifyApplication): void {
   const access = app.get(AccessService);
   const plans = app.get(PlanCacheResponder);
   const orders = app.get(OrderCacheResponder);
+  const content = app.get(ContentCacheResponder);
   const logger = new Logger('CacheFastPath');
   const routes = new Map<string, FastRoute>([
     [
@@ -42,6 +45,22 @@ export function registerCacheFastPath(app: NestFastifyApplication): void {
         prefetch: ORDER_PREFETCH,
         accepts: (request) => UUID.test((request.params as { id: string }).id),
         answer: (request, reply) => orders.answerFromCache(request, reply),
+      },
+    ],
+    [
+      `/${API_PREFIX}/content/:id`,
+      {
+        prefetch: CONTENT_ITEM_PREFETCH,
+        accepts: (request) => isContentId((request.params as { id: string }).id),
+        answer: (request, reply) => content.answerItem(request, reply),
+      },
+    ],
+    [
+      `/${API_PREFIX}/content`,
+      {
+        prefetch: CONTENT_LIST_PREFETCH,
+        accepts: (request) => canonicalListQuery(request.query as Record<string, unknown>) !== null,
+        answer: (request, reply) => content.answerList(request, reply),
       },
     ],
     [

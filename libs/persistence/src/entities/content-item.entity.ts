@@ -7,6 +7,8 @@ export class ContentItemEntity {
   @Column('varchar', { length: 200 }) title: string;
   @Column('text') content: string;
   @Column('varchar', { length: 2048, nullable: true }) image: string | null;
+  // Bumped by every update; orders cache writes.
+  @Column('integer') version: number;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
 }

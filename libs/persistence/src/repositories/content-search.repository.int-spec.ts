@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TEST_ENV } from '../../../../test/support/test-env';
 import { dataSourceOptions } from '../data-source.options';
+import { ContentItemsRepository } from './content-items.repository';
 import { ContentSearchRepository, ContentTextQuery } from './content-search.repository';
 
 // A word no other test writes, so each case sees only its own rows in the shared test database.
@@ -138,18 +139,12 @@ describe('ContentSearchRepository (Postgres)', () => {
     const first = await insert(`${word} one`, 'First body text.', at(1));
     const second = await insert(`${word} two`, 'Second body text.', at(2));
 
-    const items = await sut.findWithAuthorsInOrder([second, randomUUID(), first], timeout);
+    const items = await new ContentItemsRepository(dataSource).findWithAuthorsInOrder([second, randomUUID(), first], timeout);
 
-    expect(items.map((entry) => entry.id)).toEqual([second, first]);
-    expect(items[0]).toEqual({
-      id: second,
-      authorId,
-      authorName: 'Ada Writer',
-      title: `${word} two`,
-      content: 'Second body text.',
-      image: null,
-      createdAt: new Date(at(2)),
-      updatedAt: new Date(at(2)),
+    expect(items.map((entry) => entry.item.id)).toEqual([second, first]);
+    expect(items[0]).toMatchObject({
+      item: { id: second, authorId, title: `${word} two`, content: 'Second body text.', image: null, createdAt: new Date(at(2)), updatedAt: new Date(at(2)) },
+      author: { id: authorId, name: 'Ada Writer' },
     });
   });
 

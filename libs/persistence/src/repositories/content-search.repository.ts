@@ -12,33 +12,10 @@ export interface ContentTextQuery {
   order: 'asc' | 'desc';
 }
 
-// A content item with its author's name: everything a content response shows, nothing more of the user.
-export interface ContentWithAuthor {
-  id: string;
-  authorId: string;
-  authorName: string;
-  title: string;
-  content: string;
-  image: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-interface ContentWithAuthorRow {
-  id: string;
-  author_id: string;
-  author_name: string;
-  title: string;
-  content: string;
-  image: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
 const MATCHES = `search_vector @@ websearch_to_tsquery('simple', $1)`;
 
-// The content search's SQL: the built-in backend over the generated search_vector (GIN-indexed), the load of the
-// items a search found (whichever backend found them), and the walk a search index rebuild reads.
+// The content search's SQL: the built-in backend over the generated search_vector (GIN-indexed) and the walk a
+// search index rebuild reads. The items a search found are loaded by ContentItemsRepository.findWithAuthorsInOrder.
 @Injectable()
 export class ContentSearchRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -55,36 +32,6 @@ export class ContentSearchRepository {
       );
       const [{ total }] = await manager.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM content_items WHERE ${MATCHES}`, [query.q]);
       return { ids: rows.map((row) => row.id), total };
-    });
-  }
-
-  // The items in the order of `ids`; an id no longer stored (an index a little behind a delete) is left out.
-  async findWithAuthorsInOrder(ids: string[], timeoutMs: number): Promise<ContentWithAuthor[]> {
-    if (ids.length === 0) return [];
-    const rows = await withStatementTimeout(this.dataSource, timeoutMs, (manager) =>
-      manager.query<ContentWithAuthorRow[]>(
-        `SELECT c.id, c.author_id, u.name AS author_name, c.title, c.content, c.image, c.created_at, c.updated_at
-           FROM content_items c JOIN users u ON u.id = c.author_id
-          WHERE c.id = ANY($1::uuid[])`,
-        [ids],
-      ),
-    );
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.flatMap((id) => {
-      const row = byId.get(id);
-      if (!row) return [];
-      return [
-        {
-          id: row.id,
-          authorId: row.author_id,
-          authorName: row.author_name,
-          title: row.title,
-          content: row.content,
-          image: row.image,
-          createdAt: row.created_at,
-          updatedAt: row.updated_at,
-        },
-      ];
     });
   }
 

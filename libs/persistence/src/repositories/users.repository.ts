@@ -54,6 +54,10 @@ export class UsersRepository {
     await this.repo(manager).insert(user).catch(rethrowUniqueViolation);
   }
 
+  async setPasswordHash(manager: EntityManager, id: string, passwordHash: string): Promise<void> {
+    await this.repo(manager).update({ id }, { passwordHash });
+  }
+
   async save(manager: EntityManager, user: UserEntity): Promise<void> {
     await this.repo(manager).save(user).catch(rethrowUniqueViolation);
   }

@@ -13,7 +13,7 @@ const ERRORS: Record<ErrorStatus, { description: string; headers?: HeaderName[] 
     headers: ['WWW-Authenticate'],
   },
   403: { description: 'FORBIDDEN: the role may not do this, or the caller does not own the resource' },
-  404: { description: 'NOT_FOUND' },
+  404: { description: 'NOT_FOUND, or CONTENT_NOT_FOUND for a content item' },
   409: { description: 'Conflict with the current state: EMAIL_TAKEN, PHONE_TAKEN, PLAN_EXISTS, PATCH_CONFLICT or IDEMPOTENCY_KEY_REUSED' },
   412: { description: 'PRECONDITION_FAILED: If-Match does not match the current ETag' },
   413: { description: 'PAYLOAD_TOO_LARGE: the body is over the limit (BODY_LIMIT_BYTES)' },
@@ -47,12 +47,13 @@ export const ApiPublicCall = () => ApiErrors(429, 503, 504);
 export const ApiJsonBody = (schema?: SchemaObject | ReferenceObject) => applyDecorators(...(schema ? [ApiBody({ schema })] : []), ApiErrors(400, 413, 415));
 
 // A `{data, meta}` page of `model`; its query (page, page_size, sort_by, order, filters) is validated (400).
-export const ApiPageOf = (model: Type<unknown>) =>
+export const ApiPageOf = (model: Type<unknown>, ...headers: HeaderName[]) =>
   applyDecorators(
     ApiExtraModels(PageMetaDto, model),
     ApiResponse({
       status: 200,
       description: `A page of ${model.name}`,
+      headers: headerRefs(...headers),
       schema: {
         type: 'object',
         required: ['data', 'meta'],
