@@ -7,6 +7,8 @@ import { UserEntity } from './entities/user.entity';
 import { PlanEntity } from './entities/plan.entity';
 import { PlanObjectEntity } from './entities/plan-object.entity';
 import { OrderEntity } from './entities/order.entity';
+import { ProviderSyncRunEntity } from './entities/provider-sync-run.entity';
+import { ProviderSyncStateEntity } from './entities/provider-sync-state.entity';
 import { Orders1764500000000 } from './migrations/1764500000000-orders';
 import { SalesViewRefreshes1764500100000 } from './migrations/1764500100000-sales-view-refreshes';
 import { ProviderCatalog1764600000000 } from './migrations/1764600000000-provider-catalog';
@@ -14,7 +16,18 @@ import { Plans1763700100000 } from './migrations/1763700100000-plans';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 
 // Explicit registration, never globs; synchronize is off everywhere, migrations own the schema.
-export const ENTITIES = [UserEntity, RefreshTokenEntity, OutboxEntity, DeadLetterEntity, ContentItemEntity, PlanEntity, PlanObjectEntity, OrderEntity];
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  OutboxEntity,
+  DeadLetterEntity,
+  ContentItemEntity,
+  PlanEntity,
+  PlanObjectEntity,
+  OrderEntity,
+  ProviderSyncRunEntity,
+  ProviderSyncStateEntity,
+];
 export const MIGRATIONS = [InitialSchema1763700000000, Plans1763700100000, Orders1764500000000, SalesViewRefreshes1764500100000, ProviderCatalog1764600000000];
 
 export function dataSourceOptions(url: string, applicationName: string): DataSourceOptions {

@@ -19,3 +19,8 @@ export * from './entities/order.entity';
 export * from './repositories/sales-view.repository';
 export * from './repositories/orders.repository';
 export * from './statement-timeout.util';
+export * from './entities/provider-sync-run.entity';
+export * from './entities/provider-sync-state.entity';
+export * from './repositories/provider-sync-lock.repository';
+export * from './repositories/provider-sync-runs.repository';
+export * from './repositories/provider-sync-state.repository';

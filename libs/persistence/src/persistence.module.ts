@@ -12,6 +12,9 @@ import { PlansRepository } from './repositories/plans.repository';
 import { SalesViewRepository } from './repositories/sales-view.repository';
 
 import { OrdersRepository } from './repositories/orders.repository';
+import { ProviderSyncLockRepository } from './repositories/provider-sync-lock.repository';
+import { ProviderSyncRunsRepository } from './repositories/provider-sync-runs.repository';
+import { ProviderSyncStateRepository } from './repositories/provider-sync-state.repository';
 
 const REPOSITORIES = [
   PlansRepository,
@@ -22,6 +25,9 @@ const REPOSITORIES = [
   ContentItemsRepository,
   SalesViewRepository,
   OrdersRepository,
+  ProviderSyncLockRepository,
+  ProviderSyncRunsRepository,
+  ProviderSyncStateRepository,
 ];
 
 @Module({})
