@@ -13,7 +13,7 @@ export type SyncBegin = { outcome: 'started'; run: ProviderSyncRunRecord; done: 
 
 export const STATUS_RUNS = 20;
 // How long an admin call waits to see the run of a sync another replica is starting (lock taken, row not yet in).
-const RUNNING_ROW_WAIT_MS = 2000;
+const RUNNING_ROW_WAIT_MS = 1000;
 const RUNNING_ROW_POLL_MS = 25;
 const ABANDONED = 'abandoned: the scheduler running this sync stopped before it finished';
 
