@@ -15,7 +15,12 @@ const SQLSTATE_MESSAGES: Record<string, string> = {
   '57014': 'writing the provider catalog took too long (statement timeout)',
   '40001': 'the provider catalog write conflicted with another and was rolled back',
   '40P01': 'the provider catalog write conflicted with another and was rolled back',
+  '57P01': 'the database connection was lost',
+  '08003': 'the database connection was lost',
+  '08006': 'the database connection was lost',
 };
+
+const CONNECTION_LOST = /connection terminated|ECONNREFUSED|ECONNRESET|Connection is not established/i;
 
 const sqlState = (error: unknown): string | undefined => {
   const code = (error as { driverError?: { code?: unknown }; code?: unknown }).driverError?.code ?? (error as { code?: unknown }).code;
@@ -32,12 +37,11 @@ export function describeSyncError(error: unknown): SyncErrorReport {
     };
   }
   if (error instanceof MalformedFeedError) return { message: clip(`malformed feed, nothing changed: ${error.message}`), details: { failure: 'malformed_feed' } };
-  const state = error instanceof QueryFailedError ? sqlState(error) : undefined;
   if (error instanceof QueryFailedError) {
-    return {
-      message: SQLSTATE_MESSAGES[state ?? ''] ?? `storing the provider catalog failed (SQLSTATE ${state ?? 'unknown'})`,
-      details: { failure: 'storage', sqlstate: state },
-    };
+    const state = sqlState(error);
+    const message = (state && SQLSTATE_MESSAGES[state]) ?? `storing the provider catalog failed (SQLSTATE ${state ?? 'unknown'})`;
+    return { message, details: { failure: 'storage', sqlstate: state } };
   }
+  if (error instanceof Error && CONNECTION_LOST.test(error.message)) return { message: 'the database connection was lost', details: { failure: 'storage' } };
   return { message: 'the sync failed unexpectedly (details in the scheduler log)', details: { failure: 'unexpected' } };
 }
