@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { MetricsService } from '@app/common';
 import { ProviderSyncStateRepository } from '@app/persistence';
 import { ProviderCircuitBreaker } from './circuit/provider-circuit.breaker';
-import { ProviderSyncJob } from './provider-sync.job';
+import { ProviderSyncJob, STARTUP_RETRY_MS } from './provider-sync.job';
 import { ProviderSyncMetrics } from './provider-sync.metrics';
 import { ProviderSyncService, SyncBegin } from './provider-sync.service';
 
@@ -73,15 +73,42 @@ describe('ProviderSyncJob', () => {
     expect(await ticks()).toEqual({ started: 1, skipped_running: 2 });
   });
 
-  it('should count a tick that cannot even try as failed, and try again on the next one', async () => {
+  it('should count a scheduled tick that cannot even try as failed, and try again on the next one', async () => {
     jest.spyOn(Math, 'random').mockReturnValue(0.5);
-    begin.mockRejectedValueOnce(new Error('database unreachable'));
+    begin.mockImplementationOnce(started).mockRejectedValueOnce(new Error('database unreachable'));
+
+    sut.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(2 * INTERVAL);
+
+    expect(begin.mock.calls).toEqual([['startup'], ['schedule'], ['schedule']]);
+    expect(await ticks()).toEqual({ failed: 1, started: 2 });
+  });
+
+  it('should retry a start-up sync that could not start soon, and keep the first scheduled tick where it was', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    begin.mockRejectedValueOnce(new Error('relation "provider_sync_runs" does not exist')).mockRejectedValueOnce(new Error('still migrating'));
+
+    sut.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(2 * STARTUP_RETRY_MS);
+    expect(begin.mock.calls).toEqual([['startup'], ['startup'], ['startup']]);
+
+    await jest.advanceTimersByTimeAsync(INTERVAL - 2 * STARTUP_RETRY_MS - 1);
+    expect(begin).toHaveBeenCalledTimes(3);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(begin.mock.calls[3]).toEqual(['schedule']);
+  });
+
+  it('should stop retrying the start-up sync when the first scheduled tick comes', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    begin.mockRejectedValue(new Error('database unreachable'));
 
     sut.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(INTERVAL);
 
-    expect(begin).toHaveBeenCalledTimes(2);
-    expect(await ticks()).toEqual({ failed: 1, started: 1 });
+    expect(begin.mock.calls.filter(([trigger]) => trigger === 'startup')).toHaveLength(INTERVAL / STARTUP_RETRY_MS);
+    expect(begin.mock.calls.at(-1)).toEqual(['schedule']);
+    await jest.advanceTimersByTimeAsync(INTERVAL);
+    expect(begin.mock.calls.filter(([trigger]) => trigger === 'startup')).toHaveLength(INTERVAL / STARTUP_RETRY_MS);
   });
 
   it('should not tick any more once the app shuts down', async () => {

@@ -7,6 +7,10 @@ import { ProviderSyncService } from './provider-sync.service';
 import { nextSyncDelayMs } from './sync-schedule.util';
 
 export const PROVIDER_SYNC_TIMEOUT = 'provider-sync';
+export const PROVIDER_SYNC_STARTUP_RETRY = 'provider-sync-startup-retry';
+// A start-up sync that could not even start (core still migrating a fresh database, say) is tried again this
+// soon, until the first scheduled tick comes.
+export const STARTUP_RETRY_MS = 2000;
 
 // Once at start-up, then every PROVIDER_SYNC_INTERVAL * (1 ± PROVIDER_SYNC_JITTER), counted from the tick
 // before. A tick only tries the lock and starts the sync (which carries on by itself); a tick that finds a
@@ -15,6 +19,7 @@ export const PROVIDER_SYNC_TIMEOUT = 'provider-sync';
 export class ProviderSyncJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ProviderSyncJob.name);
   private stopped = false;
+  private nextTickAt = 0;
 
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: Pick<SchedulerConfig, 'PROVIDER_SYNC_INTERVAL' | 'PROVIDER_SYNC_JITTER'>,
@@ -24,17 +29,18 @@ export class ProviderSyncJob implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
+    this.scheduleTick();
     void this.tick('startup');
   }
 
   beforeApplicationShutdown(): void {
     this.stopped = true;
-    if (this.registry.doesExist('timeout', PROVIDER_SYNC_TIMEOUT)) this.registry.deleteTimeout(PROVIDER_SYNC_TIMEOUT);
+    this.clear(PROVIDER_SYNC_TIMEOUT);
+    this.clear(PROVIDER_SYNC_STARTUP_RETRY);
   }
 
   async tick(trigger: SyncTrigger): Promise<void> {
     if (this.stopped) return;
-    this.scheduleNext();
     try {
       const begun = await this.service.begin(trigger);
       if (begun.outcome === 'busy') {
@@ -47,15 +53,37 @@ export class ProviderSyncJob implements OnApplicationBootstrap, BeforeApplicatio
     } catch (error) {
       this.metrics.recordTick('failed');
       this.logger.error(`provider sync tick (${trigger}) could not start a sync: ${error instanceof Error ? error.message : String(error)}`);
+      if (trigger === 'startup') this.retryStartup();
     }
   }
 
-  private scheduleNext(): void {
+  private scheduleTick(): void {
     const delayMs = nextSyncDelayMs(this.config.PROVIDER_SYNC_INTERVAL, this.config.PROVIDER_SYNC_JITTER);
-    if (this.registry.doesExist('timeout', PROVIDER_SYNC_TIMEOUT)) this.registry.deleteTimeout(PROVIDER_SYNC_TIMEOUT);
-    this.registry.addTimeout(
+    this.nextTickAt = Date.now() + delayMs;
+    this.replace(
       PROVIDER_SYNC_TIMEOUT,
-      setTimeout(() => void this.tick('schedule'), delayMs),
+      setTimeout(() => {
+        this.clear(PROVIDER_SYNC_STARTUP_RETRY);
+        this.scheduleTick();
+        void this.tick('schedule');
+      }, delayMs),
     );
+  }
+
+  private retryStartup(): void {
+    if (this.stopped || Date.now() + STARTUP_RETRY_MS >= this.nextTickAt) return;
+    this.replace(
+      PROVIDER_SYNC_STARTUP_RETRY,
+      setTimeout(() => void this.tick('startup'), STARTUP_RETRY_MS),
+    );
+  }
+
+  private replace(name: string, timer: NodeJS.Timeout): void {
+    this.clear(name);
+    this.registry.addTimeout(name, timer);
+  }
+
+  private clear(name: string): void {
+    if (this.registry.doesExist('timeout', name)) this.registry.deleteTimeout(name);
   }
 }
