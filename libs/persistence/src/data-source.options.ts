@@ -8,6 +8,8 @@ import { PlanEntity } from './entities/plan.entity';
 import { PlanObjectEntity } from './entities/plan-object.entity';
 import { OrderEntity } from './entities/order.entity';
 import { ProviderPlanEntity } from './entities/provider-plan.entity';
+import { ProviderSyncRunEntity } from './entities/provider-sync-run.entity';
+import { ProviderSyncStateEntity } from './entities/provider-sync-state.entity';
 import { Orders1764500000000 } from './migrations/1764500000000-orders';
 import { SalesViewRefreshes1764500100000 } from './migrations/1764500100000-sales-view-refreshes';
 import { ProviderCatalog1764600000000 } from './migrations/1764600000000-provider-catalog';
@@ -27,6 +29,8 @@ export const ENTITIES = [
   PlanObjectEntity,
   OrderEntity,
   ProviderPlanEntity,
+  ProviderSyncRunEntity,
+  ProviderSyncStateEntity,
 ];
 export const MIGRATIONS = [
   InitialSchema1763700000000,

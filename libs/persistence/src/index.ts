@@ -23,3 +23,8 @@ export * from './entities/provider-plan.entity';
 export * from './repositories/provider-plans.repository';
 export * from './repositories/provider-events.repository';
 export * from './statement-timeout.util';
+export * from './entities/provider-sync-run.entity';
+export * from './entities/provider-sync-state.entity';
+export * from './repositories/provider-sync-lock.repository';
+export * from './repositories/provider-sync-runs.repository';
+export * from './repositories/provider-sync-state.repository';

@@ -15,6 +15,9 @@ import { SalesViewRepository } from './repositories/sales-view.repository';
 import { OrdersRepository } from './repositories/orders.repository';
 import { ProviderPlansRepository } from './repositories/provider-plans.repository';
 import { ProviderEventsRepository } from './repositories/provider-events.repository';
+import { ProviderSyncLockRepository } from './repositories/provider-sync-lock.repository';
+import { ProviderSyncRunsRepository } from './repositories/provider-sync-runs.repository';
+import { ProviderSyncStateRepository } from './repositories/provider-sync-state.repository';
 
 const REPOSITORIES = [
   PlansRepository,
@@ -28,6 +31,9 @@ const REPOSITORIES = [
   OrdersRepository,
   ProviderPlansRepository,
   ProviderEventsRepository,
+  ProviderSyncLockRepository,
+  ProviderSyncRunsRepository,
+  ProviderSyncStateRepository,
 ];
 
 @Module({})

@@ -56,6 +56,7 @@ export async function assertTopology(channel: ConfirmChannel): Promise<void> {
   await channel.assertQueue(QUEUES.deadLetters, { durable: true });
   await channel.bindQueue(QUEUES.deadLetters, EXCHANGES.deadLetter, '');
   await channel.assertQueue(QUEUES.coreRpc, durableQueueOptions(QUEUES.coreRpc));
+  await channel.assertQueue(QUEUES.schedulerRpc, durableQueueOptions(QUEUES.schedulerRpc));
   await channel.assertQueue(QUEUES.orders, ordersQueueOptions());
   for (const [queue, keys] of Object.entries(EVENT_BINDINGS)) {
     await channel.assertQueue(queue, durableQueueOptions(queue));
