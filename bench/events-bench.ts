@@ -146,7 +146,11 @@ async function measureSearch(db: Client, processes: Record<'project' | 'floor', 
   for (const path of paths.slice(0, 20)) {
     const [project, floor] = await Promise.all([call('GET', `${urls.project}${path}`), call('GET', `${urls.floor}${path}`)]);
     expectStatus(`project ${path}`, project, 200);
-    if (JSON.stringify(project.body) !== JSON.stringify(floor.body)) throw new Error(`floor and project disagree on ${path}`);
+    const [projectJson, floorJson] = [JSON.stringify(project.body), JSON.stringify(floor.body)];
+    if (projectJson !== floorJson) {
+      const at = [...projectJson].findIndex((char, index) => char !== floorJson[index]);
+      throw new Error(`floor and project disagree on ${path} at ${at}: project …${projectJson.slice(at - 80, at + 120)} floor …${floorJson.slice(at - 80, at + 120)}`);
+    }
   }
   const rounds: EventsRound[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
