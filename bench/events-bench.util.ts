@@ -33,18 +33,24 @@ export function eventsFloorEnv(port: number): Record<string, string> {
   return { PORT: String(port) };
 }
 
-// A fixed, seeded mix of week-long windows over the catalog's span: local times without offset (read in the
-// provider's zone), UTC with Z, and bare dates, so the parse and the cache's day buckets are exercised.
+// A fixed, seeded mix of windows over the catalog's span, sized to hold about EVENTS_PER_ANSWER events on average
+// (a page-sized answer, whatever the catalog's size): local times without offset (read in the provider's zone),
+// UTC with Z, and bare dates (whole local days), so the parse and the cache's day buckets are exercised.
+const EVENTS_PER_ANSWER = 20;
+
 export async function rangePaths(db: Client, timeZone: string, count = 400): Promise<string[]> {
-  const { rows } = await db.query<{ first: Date; last: Date }>(`SELECT min(starts_at) AS first, max(ends_at) AS last FROM provider_plans WHERE ever_online`);
+  const { rows } = await db.query<{ first: Date; last: Date; plans: number }>(
+    `SELECT min(starts_at) AS first, max(ends_at) AS last, count(*)::int AS plans FROM provider_plans WHERE ever_online`,
+  );
   const first = rows[0].first.getTime();
   const span = Math.max(86_400_000, rows[0].last.getTime() - first);
+  const windowMs = Math.max(3_600_000, Math.round((span * EVENTS_PER_ANSWER) / Math.max(1, rows[0].plans)));
   let seed = 20261201;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const local = (ms: number) => new Date(ms).toLocaleString('sv-SE', { timeZone }).replace(' ', 'T');
   return Array.from({ length: count }, (_, index) => {
     const from = first + Math.floor(random() * span);
-    const to = from + 7 * 86_400_000;
+    const to = from + windowMs;
     const [startsAt, endsAt] =
       index % 3 === 0
         ? [local(from), local(to)]

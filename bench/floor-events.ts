@@ -3,7 +3,7 @@ import Fastify, { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
-import { decide, queueRateLimit } from '../apps/gateway/src/rate-limit/rate-limiter';
+import { decide, queueRateLimit, RATE_LIMIT_LUA } from '../apps/gateway/src/rate-limit/rate-limiter';
 
 // The least a server can do to answer GET /events/search the way the gateway does on a cache hit: the per-IP rate
 // limit (one Redis round trip, the gateway's own script and arithmetic), both bounds parsed in the provider's
@@ -62,6 +62,7 @@ async function loadCatalog(databaseUrl: string): Promise<{ events: FloorEvent[];
 export async function startFloorEvents(options: FloorEventsOptions): Promise<{ close(): Promise<void> }> {
   const { events, syncedAt } = await loadCatalog(options.databaseUrl);
   const redis = new Redis(options.redisUrl, { connectionName: 'bench-floor-events', enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 });
+  redis.defineCommand('rateLimit', { numberOfKeys: 1, lua: RATE_LIMIT_LUA });
   await new Promise<void>((resolve, reject) => {
     redis.once('ready', resolve);
     redis.once('error', reject);
