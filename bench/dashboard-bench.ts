@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { recreateDatabase, recreateVhost } from './setup.util';
+import { positiveInt } from './env.util';
 
 const ROOT = resolve(__dirname, '..', '..'); // dist/bench/dashboard-bench.js -> repository root
 const PG = 'postgres://postgres@127.0.0.1:5432';
@@ -29,14 +30,6 @@ const WARMUP_S = 2;
 const READ_PATH = '/api/v1/dashboard/sales?days=30';
 // For comparison: another admin read that is one RPC to core and one small Postgres query.
 const BASELINE_PATH = '/api/v1/users?page_size=1';
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 const log = (message: string) => console.log(`[dashboard-bench] ${message}`);
 

@@ -21,6 +21,7 @@ import { cpuSnapshot, cpuSpent, peakRssBytes } from './proc-stats.util';
 import { median } from './rounds.util';
 import { migrate, recreateDatabase, recreateVhost, writeKeyPair } from './setup.util';
 import { eventsFloorEnv, eventsReport, EventsRound, rangePaths, simEnv, SyncFigures } from './events-bench.util';
+import { positiveInt } from './env.util';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
@@ -40,14 +41,6 @@ const ROUNDS = positiveInt('BENCH_ROUNDS', 6);
 const ROUND_S = positiveInt('BENCH_ROUND_S', 5);
 const RATE = positiveInt('BENCH_RATE', 2000);
 const MAX_IN_FLIGHT = positiveInt('BENCH_CONNECTIONS', 50);
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 const log = (message: string) => console.log(`[events-bench] ${message}`);
 const children: ManagedChild[] = [];

@@ -35,6 +35,7 @@ import {
 import { BenchPlans, BenchUser, LagScenario, lagScenarios, RATE_SUSTAINED_SHARE, Scenario, scenarios, verdicts } from './scenarios';
 import { migrate, recreateDatabase, recreateVhost, writeKeyPair } from './setup.util';
 import { assertSameWrites } from './write-check.util';
+import { positiveInt } from './env.util';
 
 const ROOT = resolve(__dirname, '..', '..'); // dist/bench/run.js -> repository root
 const DIST = join(ROOT, 'dist');
@@ -87,14 +88,6 @@ const profileFiles = new Map<string, { file: string; startedAt: number }>(); // 
 // performance.now() ms, and the requests each target served in between (warm-ups included)
 const profileWindows: Array<{ scenario: string; from: number; to: number; requests: Record<Target, number> }> = [];
 let stopping: Promise<void> | undefined;
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 function list(name: string): string[] {
   return (process.env[name] ?? '')

@@ -12,7 +12,8 @@ import {
   PLAN_INDEX_WRITER,
   PlanIndexWriter,
 } from '@app/search';
-import { ContentItemEntity, ContentSearchRepository, OrdersRepository, PlansRepository } from '@app/persistence';
+import { ContentSearchRepository, OrdersRepository, PlansRepository } from '@app/persistence';
+import { toChangedEvent } from '../content/content.mapper';
 import { entityDocument } from '../orders/order.mapper';
 import { toPlanRecord } from '../plans/plan.mapper';
 
@@ -95,7 +96,7 @@ export class ReindexService {
     const content = this.content;
     return {
       async *batches(): AsyncGenerator<IndexableContent[]> {
-        for await (const batch of content.streamAll()) yield batch.map(indexableContent);
+        for await (const batch of content.streamAll()) yield batch.map(toChangedEvent); // the documents the indexer builds from content events
       },
       existingIds: (ids) => content.existingIds(ids),
     };
@@ -113,16 +114,4 @@ export class ReindexService {
       });
     }
   }
-}
-
-function indexableContent(item: ContentItemEntity): IndexableContent {
-  return {
-    id: item.id,
-    author_id: item.authorId,
-    title: item.title,
-    content: item.content,
-    image: item.image,
-    created_at: item.createdAt.toISOString(),
-    updated_at: item.updatedAt.toISOString(),
-  };
 }
