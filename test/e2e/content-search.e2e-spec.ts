@@ -14,7 +14,8 @@ const marker = () =>
     .slice(0, 10)}`;
 
 // GET /content/search through the gateway, on the default (Postgres) backend. Content rows are written straight
-// to Postgres here: the search reads the table, whoever wrote it.
+// to Postgres here (the search reads the table, whoever wrote it), except in 'writes through the gateway', which
+// goes through the whole write path (core, outbox, indexer) as a user does.
 describe('content search (e2e)', () => {
   let platform: Platform;
   let api: ApiClient;
@@ -24,7 +25,7 @@ describe('content search (e2e)', () => {
   let readonly: { accessToken: string };
 
   beforeAll(async () => {
-    platform = await startPlatform(3470, ['core', 'gateway']);
+    platform = await startPlatform(3470, ['core', 'gateway', 'indexer']);
     api = platform.api;
     db = new Client({ connectionString: TEST_ENV.DATABASE_URL });
     await db.connect();
@@ -139,6 +140,32 @@ describe('content search (e2e)', () => {
       const res = await search(q(text));
       expect(res.status).toBe(200);
       expect(res.body.meta).toEqual(expect.objectContaining({ page: 1, page_size: 20 }));
+    });
+  });
+
+  describe('writes through the gateway', () => {
+    const WITHIN_MS = 1000; // a write is searchable (or gone) within 1 s of its response
+    const searchIds = async (text: string) => {
+      const res = await search(q(text));
+      expect(res.status).toBe(200);
+      return res.body.data.map((item: { id: string }) => item.id);
+    };
+
+    it('should find a created item within 1 s, its new words and not its old ones within 1 s of a PUT, and nothing within 1 s of a DELETE', async () => {
+      const [before, after] = [marker(), marker()];
+
+      const created = await api.post('/api/v1/content', { title: `The ${before} notes`, content: 'Written through the gateway.' }, { token: author.accessToken });
+      expect(created.status).toBe(201);
+      await eventually(async () => expect(await searchIds(before)).toEqual([created.body.id]), WITHIN_MS, 50);
+
+      const id = created.body.id as string;
+      const replaced = await api.put(`/api/v1/content/${id}`, { title: 'Renamed notes', content: `Now about ${after} only.` }, { token: author.accessToken });
+      expect(replaced.status).toBe(200);
+      await eventually(async () => expect({ old: await searchIds(before), new: await searchIds(after) }).toEqual({ old: [], new: [id] }), WITHIN_MS, 50);
+
+      const deleted = await api.delete(`/api/v1/content/${id}`, { token: author.accessToken });
+      expect(deleted.status).toBe(204);
+      await eventually(async () => expect(await searchIds(after)).toEqual([]), WITHIN_MS, 50);
     });
   });
 
