@@ -5,7 +5,9 @@ import { Readable } from 'node:stream';
 // Builds provider feeds (planList > output > base_plan > plan > zone, values in attributes) for tests.
 export type Attributes = Record<string, string | undefined>;
 
-export const SAMPLE_FEED_PATH = join(__dirname, '../../../shared/provider-feed-sample.xml');
+// The contract's provider-feed-sample.xml, vendored unchanged as the simulator's first fixture (a clean clone has
+// no ../shared).
+export const SAMPLE_FEED_PATH = join(__dirname, '../../apps/provider-sim/src/fixtures/feed-1.xml');
 export const sampleFeed = (): string => readFileSync(SAMPLE_FEED_PATH, 'utf8');
 
 const escape = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
