@@ -40,7 +40,7 @@ function assertClean(label: string, result: autocannon.Result, status: number): 
 
 function cannonOptions(scenario: Scenario, target: Target, baseUrl: string, connections: number): autocannon.Options {
   const hasType = Object.keys(scenario.headers).some((name) => name.toLowerCase() === 'content-type');
-  const withBody = scenario.body !== undefined || scenario.connection !== undefined;
+  const withBody = scenario.body !== undefined || (scenario.connection !== undefined && scenario.method !== 'GET');
   const headers = withBody && !hasType ? { ...scenario.headers, 'content-type': 'application/json' } : scenario.headers;
   const options: autocannon.Options = {
     url: `${baseUrl}${scenario.path}`,
@@ -57,9 +57,14 @@ function cannonOptions(scenario: Scenario, target: Target, baseUrl: string, conn
     client.setRequests([
       {
         method: scenario.method,
-        path: load.path,
+        path: typeof load.path === 'string' ? load.path : scenario.path,
         headers,
-        setupRequest: (request) => ({ ...request, headers: load.headers ? { ...headers, ...load.headers() } : headers, body: load.body() }),
+        setupRequest: (request) => ({
+          ...request,
+          path: typeof load.path === 'string' ? load.path : load.path(),
+          headers: load.headers ? { ...headers, ...load.headers() } : headers,
+          body: load.body?.(),
+        }),
         onResponse: load.onResponse
           ? (status, _body, _context, responseHeaders) => load.onResponse!(status, responseHeaders as unknown as Record<string, string>)
           : undefined,

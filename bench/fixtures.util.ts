@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { principalKey } from '@app/common';
+import type { BenchContent } from './content-scenarios';
 import { call, expectStatus } from './http.util';
 import { planDocument } from './plan-document.util';
 import { BenchPlans, BenchUser, TARGET_TAG, WRITE_CONNECTIONS, WritePlan } from './scenarios';
@@ -48,6 +49,41 @@ export async function createPlans(urls: Record<Target, string>, user: BenchUser,
     put: { floor: await many('floor', 'put'), project: await many('project', 'put') },
     patch: { floor: await many('floor', 'patch'), project: await many('project', 'patch') },
   };
+}
+
+// `count` content items through the gateway (a few in flight), all by the bench user; the last one is the hit
+// scenarios' item. Core writes each item through to its cache, so that one is read back as a HIT.
+export async function createContent(gatewayUrl: string, user: BenchUser, runTag: string, count: number): Promise<BenchContent> {
+  const headers = { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' };
+  const created: Array<{ id: string; etag: string }> = [];
+  const create = async (index: number) => {
+    const fields = {
+      title: `Bench item ${runTag} ${index}`,
+      content: `What bench item ${index} of run ${runTag} says: compare the deductible, the copay and the network before picking a plan.`,
+      image: `https://example.com/bench/${runTag}/${index}.png`,
+    };
+    const reply = await call('POST', `${gatewayUrl}/api/v1/content`, headers, fields);
+    expectStatus('create content', reply, 201);
+    created[index] = { id: (reply.body as { id: string }).id, etag: reply.headers.get('etag') ?? '' };
+  };
+  const inFlight = 10;
+  for (let start = 0; start < count; start += inFlight) {
+    await Promise.all(Array.from({ length: Math.min(inFlight, count - start) }, (_, offset) => create(start + offset)));
+  }
+  const read = created.at(-1)!;
+  await ensureCached(gatewayUrl, user, `/api/v1/content/${read.id}`);
+  return { read, items: created.slice(0, -1).map((item) => item.id) };
+}
+
+// Reads a path through the gateway until the cache answers it: at most one fill (MISS), then HIT.
+export async function ensureCached(gatewayUrl: string, user: BenchUser, path: string): Promise<void> {
+  const auth = { authorization: `Bearer ${user.accessToken}` };
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const read = await call('GET', `${gatewayUrl}${path}`, auth);
+    expectStatus(`${path} cache warm-up`, read, 200);
+    if (read.headers.get('x-cache') === 'HIT') return;
+  }
+  throw new Error(`${path} is not answered from the cache after a fill`);
 }
 
 // The principal lives PRINCIPAL_TTL_SECONDS in Redis and reads do not extend it. Dropping it and letting the

@@ -1,13 +1,14 @@
 import { createPublicKey, KeyObject, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
-import Redis from 'ioredis';
+import Redis, { ChainableCommander } from 'ioredis';
 import { verify as verifyJwt } from 'jsonwebtoken';
 import { DomainError, statusForCode } from '@app/common';
 import type { Actor } from '@app/contracts';
 import { noneMatch, parseEntityTags } from '../apps/gateway/src/plans/entity-tags.util';
 import { decide, queueRateLimit, RATE_LIMIT_LUA } from '../apps/gateway/src/rate-limit/rate-limiter';
 import { PLAN_CACHE_FIELDS, planCacheKey } from '../libs/contracts/src/plans/plan-cache';
+import { registerContentReads } from './floor-content';
 import { FloorWriteOptions, FloorWrites, registerPlanWrites } from './floor-plan-writes';
 
 // The gateway's own script, header arithmetic, entity-tag parsing and plan cache layout (files with no imports
@@ -44,14 +45,19 @@ interface CachedPrincipal {
   deleted: boolean;
 }
 
-interface Access {
+export interface Access {
   principal: CachedPrincipal;
-  hash?: Array<string | null>; // the prefetched hash fields, when the route asked for them
+  prefetched?: Array<string | null>; // the reply of the route's own read in the round trip, when it queued one
 }
 
-// The least a server can do to answer GET /users/me and GET /plans/:id the way the gateway does on a cache hit:
-// one RS256 check, one Redis round trip (rate-limit script + cached principal [+ plan hash]), the same headers
-// and body. No Nest, no logging. With `writes`, also the plan writes (floor-plan-writes.ts) behind the same check.
+// The access check: sends the refusal itself and resolves null, or the principal and the route's prefetched reply.
+// `prefetch` queues the route's read (a hash, a script) on the same pipeline as the rate limit and the principal.
+export type FloorReadAccess = (request: FastifyRequest, reply: FastifyReply, prefetch?: (pipeline: ChainableCommander) => void) => Promise<Access | null>;
+
+// The least a server can do to answer GET /users/me, GET /plans/:id and the content reads (floor-content.ts) the
+// way the gateway does on a cache hit: one RS256 check, one Redis round trip (rate-limit script + cached principal
+// [+ the route's read]), the same headers and body. No Nest, no logging. With `writes`, also the plan writes
+// (floor-plan-writes.ts) behind the same check.
 export async function startFloorServer(options: FloorServerOptions): Promise<FloorServer> {
   const limit = options.userLimitPerHour ?? 1000;
   const publicKey: KeyObject = createPublicKey(options.publicKeyPem);
@@ -75,8 +81,8 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
   app.get('/health/ready', async () => ({ status: 'ok' }));
 
   // The gateway's AccessGuard on a cache hit: one RS256 check and one Redis round trip (rate-limit script,
-  // cached principal and, for routes that prefetch, one hash). Sends the error itself and returns null on refusal.
-  async function access(request: FastifyRequest, reply: FastifyReply, hashKey?: string): Promise<Access | null> {
+  // cached principal and, for routes that prefetch, their read). Sends the error itself and returns null on refusal.
+  const access: FloorReadAccess = async (request, reply, prefetch) => {
     reply.header('X-Request-Id', request.id);
     const match = BEARER.exec(request.headers.authorization?.trim() ?? '');
     if (!match) return refuse(reply, 401, 'INVALID_TOKEN');
@@ -96,14 +102,14 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
 
     // queueRateLimit adds the `rl:` prefix and the one-hour window: key `rl:user:<sub>`, as in the gateway.
     const pipeline = queueRateLimit(redis.pipeline(), `user:${sub}`).get(`principal:${sub}`);
-    if (hashKey) pipeline.hmget(hashKey, ...PLAN_CACHE_FIELDS);
+    prefetch?.(pipeline);
     const results = await pipeline.exec();
-    const [[limitError, counter], [getError, raw], hash] = results as [
+    const [[limitError, counter], [getError, raw], read] = results as [
       [Error | null, [number, number]],
       [Error | null, string | null],
-      [Error | null, Array<string | null>] | undefined,
+      [Error | null, Array<string | null> | null] | undefined,
     ];
-    if (limitError || getError || hash?.[0]) return refuse(reply, 503, 'CACHE_UNAVAILABLE');
+    if (limitError || getError || read?.[0]) return refuse(reply, 503, 'CACHE_UNAVAILABLE');
 
     const decision = decide(limit, counter[0], counter[1], Date.now());
     reply.header('X-RateLimit-Limit', decision.limit);
@@ -118,8 +124,8 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
     if (!raw) return refuse(reply, 503, 'PRINCIPAL_NOT_CACHED');
     const principal = JSON.parse(raw) as CachedPrincipal;
     if (principal.deleted) return refuse(reply, 401, 'INVALID_TOKEN');
-    return { principal, hash: hash?.[1] };
-  }
+    return { principal, prefetched: read?.[1] ?? undefined };
+  };
 
   // The guard's authorize() for a write route, then the actor core is given.
   async function writer(request: FastifyRequest, reply: FastifyReply): Promise<Actor | null> {
@@ -146,11 +152,11 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
   // The gateway's cache-hit answer for a plan: the hash core wrote, sent as is (200), or 304 when If-None-Match
   // matches (weak comparison). A missing hash is an error here for the same reason as a missing principal.
   app.get<{ Params: { id: string } }>('/api/v1/plans/:id', async (request, reply) => {
-    const granted = await access(request, reply, planCacheKey(request.params.id));
+    const granted = await access(request, reply, (pipeline) => pipeline.hmget(planCacheKey(request.params.id), ...PLAN_CACHE_FIELDS));
     if (!granted) return reply;
     if (!PLAN_ID.test(request.params.id)) return fail(reply, 400, 'VALIDATION_ERROR');
     const ifNoneMatch = parseEntityTags(request.headers['if-none-match']);
-    const [version, etag, modified, body, deleted] = granted.hash ?? [];
+    const [version, etag, modified, body, deleted] = granted.prefetched ?? [];
     if (!version) return fail(reply, 503, 'PLAN_NOT_CACHED');
     reply.header('X-Cache', 'HIT');
     if (deleted === '1') return fail(reply, 404, 'NOT_FOUND');
@@ -159,6 +165,7 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
     return reply.code(200).header('Content-Type', JSON_TYPE).send(body);
   });
 
+  registerContentReads(app, redis, access);
   const writes: FloorWrites | undefined = options.writes ? await registerPlanWrites(app, redis, writer, options.writes) : undefined;
   await app.listen({ port: options.port, host: '127.0.0.1' });
   return {

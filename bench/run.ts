@@ -10,7 +10,8 @@ import { PRINCIPAL_TTL_SECONDS } from '@app/common';
 import { EXCHANGES } from '@app/contracts';
 import { assertSameAnswer, load, probe } from './autocannon.util';
 import { assertPortFree, logLines, ManagedChild, spawnNode, stopChild, tailLog, waitForReady } from './child-process.util';
-import { createPlans, primePrincipalCache, signUpAndLogIn } from './fixtures.util';
+import { BenchContent, CONTENT_ITEMS } from './content-scenarios';
+import { createContent, createPlans, ensureCached, primePrincipalCache, signUpAndLogIn } from './fixtures.util';
 import { assertWritesClean, EventLedger, measureIndexLag, summarizeLag, waitForIndexer } from './index-lag.util';
 import { queuePlanEvents, timeDrain } from './indexer-drain.util';
 import { pacedLoad } from './paced-load.util';
@@ -221,6 +222,7 @@ async function runRound(bench: Bench, scenario: Scenario, target: Target, label:
   const result = await load(scenario, target, urls[target], { connections, durationS: seconds, label });
   if (scenario.kind === 'write') await settle(target);
   const cpuUs = cpuSpent(before, cpuSnapshot(processes));
+  scenario.afterRound?.(target);
   if (scenario.kind === 'write' && target === 'floor') await bench.channel.purgeQueue(FLOOR_QUEUE); // nobody consumes it
   assertAlive();
   return { target, ...result, cpuUs };
@@ -231,6 +233,7 @@ async function runScenario(bench: Bench, scenario: Scenario): Promise<ScenarioRu
   const targets: Target[] = scenario.floor ? ['floor', 'project'] : ['project'];
   if (scenario.kind === 'read') {
     await primePrincipalCache(gatewayUrl, bench.redis, bench.user);
+    for (const target of targets) await scenario.beforeRound?.(target); // e.g. the entry the probe reads is cached
     const replies = await Promise.all(targets.map((target) => probe(scenario, target, urls[target])));
     if (scenario.floor) assertSameAnswer(scenario, replies[0], replies[1]);
   }
@@ -422,10 +425,16 @@ async function main(): Promise<void> {
     await primePrincipalCache(gatewayUrl, redis, user);
     const plans: BenchPlans = await createPlans(urls, user, runTag);
     log(`signed up ${user.id}; its principal and plan ${plans.read.id} are cached (X-Cache: HIT)`);
+    // Seeded only for the content scenarios (a few seconds of POSTs, and their events for the indexer).
+    let content: BenchContent = { read: { id: '', etag: '' }, items: [] };
+    if (only.length === 0 || only.some((key) => key.startsWith('content-'))) {
+      content = await createContent(gatewayUrl, user, runTag, CONTENT_ITEMS);
+      log(`created ${CONTENT_ITEMS} content items; item ${content.read.id} is cached (X-Cache: HIT)`);
+    }
 
     // The fixtures' events are published and indexed before anything is checked or measured.
     for (const target of ['floor', 'project'] as const) await settle(target);
-    const all = scenarios({ user, plans, runTag, currentEtags });
+    const all = scenarios({ user, plans, content, redis, ensureCached: (path) => ensureCached(gatewayUrl, user, path), runTag, currentEtags });
     const chosen = all.filter((candidate) => selected(candidate.key));
     if (chosen.some((scenario) => scenario.kind === 'write' && scenario.floor)) {
       await primePrincipalCache(gatewayUrl, redis, user);

@@ -1,11 +1,14 @@
+import type Redis from 'ioredis';
+import { BenchContent, contentScenarios } from './content-scenarios';
 import { planDocument } from './plan-document.util';
 import { compare, formatSeconds, LagMeasurement, MemoryRow, RateSearch, ScenarioRun, summarizeTarget, Target, Verdict } from './results.util';
 
-// How one connection of a round sends: its own path, a fresh body per request, headers that may change per
-// request (If-Match from the last answer) and a look at each answer.
+// How one connection of a round sends: its own path (a function: called just before each request is written, it
+// may also prepare it, e.g. drop a cache entry), a fresh body per request (none for GET), headers that may change
+// per request (If-Match from the last answer) and a look at each answer.
 export interface ConnectionLoad {
-  path: string;
-  body: () => string;
+  path: string | (() => string);
+  body?: () => string;
   headers?: () => Record<string, string>;
   onResponse?: (status: number, headers: Record<string, string>) => void;
 }
@@ -29,6 +32,7 @@ export interface Scenario {
   // Absent: every request of a round is the same. Writes that must not collide give each connection its own.
   connection?: (target: Target, index: number) => ConnectionLoad;
   beforeRound?: (target: Target) => Promise<void>; // outside the measured window
+  afterRound?: (target: Target) => void; // outside the measured window; throws when the round was not what it claims
   minRatio?: number; // target: median req/s project/floor >= minRatio
   maxCpuRatio?: number; // target: median CPU per request project/floor <= maxCpuRatio
 }
@@ -59,6 +63,10 @@ export interface BenchPlans {
 export interface ScenarioContext {
   user: BenchUser;
   plans: BenchPlans;
+  content: BenchContent;
+  redis: Redis; // the bench's Redis database, for the miss scenarios' per-request drops
+  // Reads a path through the gateway until it answers X-Cache: HIT (a fill, then the hit).
+  ensureCached: (path: string) => Promise<void>;
   runTag: string;
   // The stored ETags of these plans in the target's database, to start a round's If-Match from.
   currentEtags: (target: Target, ids: string[]) => Promise<Map<string, string>>;
@@ -67,13 +75,15 @@ export interface ScenarioContext {
 export const WRITE_CONNECTIONS = 10;
 const READ_TARGET_RATIO = 0.9;
 const READ_TARGET_CPU_RATIO = 1.2;
+export const READ_TARGETS = { minRatio: READ_TARGET_RATIO, maxCpuRatio: READ_TARGET_CPU_RATIO };
 // Same length for both, so floor and project write documents of the same size.
 export const TARGET_TAG: Record<Target, string> = { floor: 'fl', project: 'pr' };
 
 const headerValue = (headers: Record<string, string>, name: string) => Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 
 // Add scenarios here (for a floor, add the same route to floor-server.ts / floor-plan-writes.ts).
-export const scenarios = ({ user, plans, runTag, currentEtags }: ScenarioContext): Scenario[] => {
+export const scenarios = (context: ScenarioContext): Scenario[] => {
+  const { user, plans, runTag, currentEtags } = context;
   const auth = { authorization: `Bearer ${user.accessToken}` };
   const planHeaders = ['etag', 'last-modified', 'cache-control', 'content-type', 'x-cache', 'x-ratelimit-limit'];
   let created = 0;
@@ -192,6 +202,7 @@ export const scenarios = ({ user, plans, runTag, currentEtags }: ScenarioContext
         body: () => JSON.stringify({ planCostShares: { copay: ++copay } }),
       }),
     },
+    ...contentScenarios(context, READ_TARGETS),
   ];
 };
 
