@@ -135,8 +135,9 @@ async function measureSync(db: Client, scheduler: ManagedChild, adminToken: stri
 async function measureSearch(db: Client, processes: Record<'project' | 'floor', Array<{ name: string; pid: number }>>): Promise<EventsRound[]> {
   const paths = await rangePaths(db, TIME_ZONE);
   const urls = { project: `http://127.0.0.1:${PORTS.gateway}`, floor: `http://127.0.0.1:${PORTS.floor}` };
-  // Same answers first: the floor must do the gateway's work, not less.
-  for (const path of paths.slice(0, 20)) {
+  // Same answers first: the floor must do the gateway's work, not less. Every window once, so both serve the
+  // measured rounds warm (the floor holds the catalog in memory from its start; the gateway fills its cache).
+  for (const path of paths) {
     const [project, floor] = await Promise.all([call('GET', `${urls.project}${path}`), call('GET', `${urls.floor}${path}`)]);
     expectStatus(`project ${path}`, project, 200);
     const [projectJson, floorJson] = [JSON.stringify(project.body), JSON.stringify(floor.body)];
