@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import { canonicalListQuery } from '../apps/gateway/src/content/content-list-query.util';
@@ -13,6 +13,7 @@ import {
   contentListSuffix,
   freshContentGeneration,
 } from '../libs/contracts/src/content/content-cache';
+import { fail } from './floor-app.util';
 import type { FloorReadAccess } from './floor-server';
 
 // The floor's content reads: what the gateway's cache fast path does for GET /api/v1/content/{id} and
@@ -61,9 +62,4 @@ export function registerContentReads(app: FastifyInstance, redis: Redis, access:
     if (!body) return fail(reply, 503, 'CONTENT_PAGE_NOT_CACHED');
     return reply.code(200).header('X-Cache', 'HIT').header('Content-Type', JSON_TYPE).send(body);
   });
-}
-
-// The floor's error envelope (code only: the harness never compares error bodies).
-function fail(reply: FastifyReply, status: number, code: string): FastifyReply {
-  return reply.code(status).send({ data: null, error: { code } });
 }

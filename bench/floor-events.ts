@@ -1,16 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import Fastify, { FastifyReply } from 'fastify';
-import Redis from 'ioredis';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
-import { decide, queueRateLimit, RATE_LIMIT_LUA } from '../apps/gateway/src/rate-limit/rate-limiter';
+import { decide, queueRateLimit } from '../apps/gateway/src/rate-limit/rate-limiter';
+import { connectFloorRedis, createFloorApp, fail } from './floor-app.util';
 
 // The least a server can do to answer GET /events/search the way the gateway does on a cache hit: the per-IP rate
 // limit (one Redis round trip, the gateway's own script and arithmetic), both bounds parsed in the provider's
 // zone, the events in range from memory, the contract's envelope and headers. The catalog is loaded from Postgres
 // once at start (the bench does not sync while measuring), sorted by start then id like the gateway's answer.
 const JSON_TYPE = 'application/json; charset=utf-8';
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 interface FloorEvent {
   startsAt: number;
@@ -61,12 +58,7 @@ async function loadCatalog(databaseUrl: string): Promise<{ events: FloorEvent[];
 
 export async function startFloorEvents(options: FloorEventsOptions): Promise<{ close(): Promise<void> }> {
   const { events, syncedAt } = await loadCatalog(options.databaseUrl);
-  const redis = new Redis(options.redisUrl, { connectionName: 'bench-floor-events', enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 });
-  redis.defineCommand('rateLimit', { numberOfKeys: 1, lua: RATE_LIMIT_LUA });
-  await new Promise<void>((resolve, reject) => {
-    redis.once('ready', resolve);
-    redis.once('error', reject);
-  });
+  const redis = await connectFloorRedis(options.redisUrl, 'bench-floor-events');
 
   const bound = (raw: unknown, edge: 'start' | 'end'): number | undefined | null => {
     if (raw === undefined) return undefined;
@@ -88,15 +80,7 @@ export async function startFloorEvents(options: FloorEventsOptions): Promise<{ c
     return low;
   };
 
-  const app = Fastify({
-    logger: false,
-    requestIdHeader: false,
-    genReqId: (request) => {
-      const candidate = request.headers['x-request-id'];
-      return typeof candidate === 'string' && SANE_REQUEST_ID.test(candidate) ? candidate : randomUUID();
-    },
-  });
-  app.get('/health/ready', async () => ({ status: 'ok' }));
+  const app = createFloorApp();
   app.get<{ Querystring: Record<string, unknown> }>('/api/v1/events/search', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
     const [[error, counter]] = (await queueRateLimit(redis.pipeline(), `ip:${request.ip}`).exec()) as [[Error | null, [number, number]]];
@@ -127,10 +111,6 @@ export async function startFloorEvents(options: FloorEventsOptions): Promise<{ c
       redis.disconnect();
     },
   };
-}
-
-function fail(reply: FastifyReply, status: number, code: string): FastifyReply {
-  return reply.code(status).send({ data: null, error: { code } });
 }
 
 // Run as its own process by the events bench, so the floor does not share an event loop with the load.

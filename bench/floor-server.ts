@@ -1,13 +1,14 @@
-import { createPublicKey, KeyObject, randomUUID } from 'node:crypto';
+import { createPublicKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
-import Redis, { ChainableCommander } from 'ioredis';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ChainableCommander } from 'ioredis';
 import { verify as verifyJwt } from 'jsonwebtoken';
 import { DomainError, statusForCode } from '@app/common';
 import type { Actor } from '@app/contracts';
 import { noneMatch, parseEntityTags } from '../apps/gateway/src/plans/entity-tags.util';
-import { decide, queueRateLimit, RATE_LIMIT_LUA } from '../apps/gateway/src/rate-limit/rate-limiter';
+import { decide, queueRateLimit } from '../apps/gateway/src/rate-limit/rate-limiter';
 import { PLAN_CACHE_FIELDS, planCacheKey } from '../libs/contracts/src/plans/plan-cache';
+import { connectFloorRedis, createFloorApp, fail } from './floor-app.util';
 import { registerContentReads } from './floor-content';
 import { FloorWriteOptions, FloorWrites, registerPlanWrites } from './floor-plan-writes';
 
@@ -21,7 +22,6 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const ROLES = ['admin', 'user', 'readonly'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*\.[A-Za-z0-9\-_]*)$/i;
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface FloorServerOptions {
   port: number;
@@ -61,24 +61,9 @@ export type FloorReadAccess = (request: FastifyRequest, reply: FastifyReply, pre
 export async function startFloorServer(options: FloorServerOptions): Promise<FloorServer> {
   const limit = options.userLimitPerHour ?? 1000;
   const publicKey: KeyObject = createPublicKey(options.publicKeyPem);
-  // The gateway's Redis client options (libs/common createRedis): every command bounded, no offline queue.
-  const redis = new Redis(options.redisUrl, { connectionName: 'bench-floor', enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 });
-  redis.defineCommand('rateLimit', { numberOfKeys: 1, lua: RATE_LIMIT_LUA });
-  await new Promise<void>((resolve, reject) => {
-    redis.once('ready', resolve);
-    redis.once('error', reject);
-  });
+  const redis = await connectFloorRedis(options.redisUrl, 'bench-floor');
 
-  const app = Fastify({
-    logger: false,
-    requestIdHeader: false,
-    genReqId: (request) => {
-      const candidate = request.headers['x-request-id'];
-      return typeof candidate === 'string' && SANE_REQUEST_ID.test(candidate) ? candidate : randomUUID();
-    },
-  });
-
-  app.get('/health/ready', async () => ({ status: 'ok' }));
+  const app = createFloorApp();
 
   // The gateway's AccessGuard on a cache hit: one RS256 check and one Redis round trip (rate-limit script,
   // cached principal and, for routes that prefetch, their read). Sends the error itself and returns null on refusal.
@@ -176,11 +161,6 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
       redis.disconnect();
     },
   };
-}
-
-// The error envelope, code only: the harness never compares error bodies.
-function fail(reply: FastifyReply, status: number, code: string): FastifyReply {
-  return reply.code(status).send({ data: null, error: { code } });
 }
 
 // access() answers refusals itself and returns null, so the route knows the reply is already sent.
