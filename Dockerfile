@@ -2,7 +2,8 @@
 # One image for every app; the command picks which one runs:
 #   node dist/apps/<gateway|core|indexer|scheduler|provider-sim>/src/main.js
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS, pinned; bump with .nvmrc, package.json engines and .ci/run (NODE_VERSION) together.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # Compiles the whole monorepo into dist/.
 FROM ${NODE_IMAGE} AS build

@@ -1,5 +1,4 @@
-import { baseEnvSchema, durationMs, jwtKeyEnvSchema, parseEnv, port, positiveInt } from '@app/common';
-import { IANAZone } from 'luxon';
+import { baseEnvSchema, durationMs, ianaTimeZone, jwtKeyEnvSchema, parseEnv, port, positiveInt } from '@app/common';
 import { z } from 'zod';
 
 const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
@@ -18,10 +17,7 @@ const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
   IDEMPOTENCY_KEY_TTL: durationMs('24h').refine((ms) => ms >= 60_000, 'must be at least 1m'),
   ORDER_CACHE_TTL: durationMs('10m'),
   // GET /events/search reads a query without offset as wall-clock time here.
-  PROVIDER_TIMEZONE: z
-    .string()
-    .default('Europe/Madrid')
-    .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Madrid'),
+  PROVIDER_TIMEZONE: ianaTimeZone('Europe/Madrid'),
   // The in-process cache of provider searches (per gateway process): entries, their total size, and how long
   // an entry lives even when the catalog does not change.
   PROVIDER_SEARCH_CACHE_MAX_ENTRIES: positiveInt(1000),

@@ -26,3 +26,14 @@ describe('loadSchedulerConfig', () => {
     ]);
   });
 });
+
+describe('PROVIDER_TIMEZONE', () => {
+  it.each(['Europe/Madrid', 'UTC', 'America/Argentina/Buenos_Aires', 'Etc/GMT+1'])('should accept the IANA zone %s', (zone) => {
+    expect(loadSchedulerConfig({ PROVIDER_TIMEZONE: zone }).PROVIDER_TIMEZONE).toBe(zone);
+  });
+
+  // Node 24's ICU takes offsets as time zones; an offset has no DST rules, so the feed's local times would drift.
+  it.each(['+01:00', '-05:00', '+0100', 'Mars/Olympus', ''])('should stop at boot when it is %j', (zone) => {
+    expect(() => loadSchedulerConfig({ PROVIDER_TIMEZONE: zone })).toThrow(/PROVIDER_TIMEZONE: must be an IANA time zone/);
+  });
+});

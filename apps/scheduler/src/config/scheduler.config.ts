@@ -1,21 +1,11 @@
-import { baseEnvSchema, durationMs, parseEnv, port } from '@app/common';
+import { baseEnvSchema, durationMs, ianaTimeZone, parseEnv, port } from '@app/common';
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 
 const schedulerEnvSchema = baseEnvSchema.extend({
   SCHEDULER_PORT: port(3003),
   PROVIDER_URL: z.string().url().default('http://127.0.0.1:3004/feed'),
-  PROVIDER_TIMEZONE: z
-    .string()
-    .default('Europe/Madrid')
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Europe/Madrid'),
+  PROVIDER_TIMEZONE: ianaTimeZone('Europe/Madrid'),
   PROVIDER_SYNC_INTERVAL: durationMs('30s'),
   // Each tick waits interval * (1 ± jitter), so replicas started together spread out.
   PROVIDER_SYNC_JITTER: z.coerce.number().min(0).max(0.5).default(0.1),

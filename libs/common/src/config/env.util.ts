@@ -36,6 +36,24 @@ export const durationMs = (fallback: string) =>
       return ms;
     });
 
+// An IANA zone name (Europe/Madrid, UTC, Etc/GMT+1). Node 24's ICU also accepts UTC offsets such as +01:00 as a
+// time zone; an offset has no DST rules, so provider local times would drift twice a year: names only.
+const IANA_ZONE_NAME = /^[A-Za-z][A-Za-z_-]*(\/[A-Za-z0-9_+-]+)*$/;
+export const ianaTimeZone = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((zone) => IANA_ZONE_NAME.test(zone) && isKnownZone(zone), 'must be an IANA time zone such as Europe/Madrid');
+
+function isKnownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
