@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MetricsService } from '@app/common';
 import { PROVIDER_SEARCH_ALIAS } from '../provider-events/provider-events.controller';
 import { registerInputSafety } from './input-safety';
+import { registerApiDocsPages } from './docs/api-docs.pages';
 import { buildOpenApiDocument } from './openapi/openapi.document';
 
 export const API_PREFIX = 'api/v1';
@@ -26,4 +27,5 @@ export function setupHttpApp(app: NestFastifyApplication): void {
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
+  registerApiDocsPages(fastify);
 }
