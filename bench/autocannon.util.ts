@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { call, expectStatus, Reply } from './http.util';
 import { Target } from './results.util';
-import { Scenario } from './scenarios';
+import type { Scenario } from './scenario.types';
 
 export async function probe(scenario: Scenario, target: Target, baseUrl: string): Promise<Reply> {
   const body = scenario.body;

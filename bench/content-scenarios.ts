@@ -2,7 +2,7 @@ import { CONTENT_SORT_FIELDS, ListContentPayload } from '@app/contracts';
 import { CONTENT_GENERATION_KEY, contentItemKey, contentListKey, contentListSuffix } from '../libs/contracts/src/content/content-cache';
 import type Redis from 'ioredis';
 import type { Target } from './results.util';
-import type { Scenario, ScenarioContext } from './scenarios';
+import type { Scenario, ScenarioContext } from './scenario.types';
 
 // The content reads (issue 10): the cached item (200 and 304) and the cached first page against the floor's same
 // scripts (floor-content.ts), and the miss path of both, project only. In a miss round each connection reads its
@@ -11,11 +11,6 @@ import type { Scenario, ScenarioContext } from './scenarios';
 // (X-Cache: MISS, counted on every answer). Each connection's position carries over between rounds, so a request a
 // round cut off (core still answering it) fills an entry that connection reads again only several requests later,
 // by which time it is dropped once more.
-
-export interface BenchContent {
-  read: { id: string; etag: string }; // the item of the hit scenarios (never dropped)
-  items: string[]; // the others, oldest first: MISS_ITEMS_PER_CONNECTION per miss connection
-}
 
 // A miss is an RPC to core and a query, so fewer connections than the hit reads already keep both busy.
 export const MISS_CONNECTIONS = 20;

@@ -1,9 +1,9 @@
 import Redis from 'ioredis';
 import { principalKey } from '@app/common';
-import type { BenchContent } from './content-scenarios';
+import type { BenchContent, BenchPlans, BenchUser, WritePlan } from './scenario.types';
 import { call, expectStatus } from './http.util';
 import { planDocument } from './plan-document.util';
-import { BenchPlans, BenchUser, TARGET_TAG, WRITE_CONNECTIONS, WritePlan } from './scenarios';
+import { TARGET_TAG, WRITE_CONNECTIONS } from './scenarios';
 import { Target } from './results.util';
 
 // What the scenarios need in place before they run: a user with a cached principal, and plans to read and write.

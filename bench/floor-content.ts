@@ -14,7 +14,7 @@ import {
   freshContentGeneration,
 } from '../libs/contracts/src/content/content-cache';
 import { fail } from './floor-app.util';
-import type { FloorReadAccess } from './floor-server';
+import type { FloorReadAccess } from './floor-access.types';
 
 // The floor's content reads: what the gateway's cache fast path does for GET /api/v1/content/{id} and
 // GET /api/v1/content on a hit, with the same scripts, keys and query canonicalisation (the project's own modules

@@ -1,7 +1,6 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ChainableCommander } from 'ioredis';
 import { verify as verifyJwt } from 'jsonwebtoken';
 import { DomainError, statusForCode } from '@app/common';
 import type { Actor } from '@app/contracts';
@@ -9,6 +8,7 @@ import { noneMatch, parseEntityTags } from '../apps/gateway/src/plans/entity-tag
 import { decide, queueRateLimit } from '../apps/gateway/src/rate-limit/rate-limiter';
 import { PLAN_CACHE_FIELDS, planCacheKey } from '../libs/contracts/src/plans/plan-cache';
 import { connectFloorRedis, createFloorApp, fail } from './floor-app.util';
+import type { CachedPrincipal, FloorReadAccess } from './floor-access.types';
 import { registerContentReads } from './floor-content';
 import { FloorWriteOptions, FloorWrites, registerPlanWrites } from './floor-plan-writes';
 
@@ -38,21 +38,6 @@ export interface FloorServer {
   url: string;
   close(): Promise<void>;
 }
-
-interface CachedPrincipal {
-  user: { id: string; role: Actor['role'] };
-  version: number;
-  deleted: boolean;
-}
-
-export interface Access {
-  principal: CachedPrincipal;
-  prefetched?: Array<string | null>; // the reply of the route's own read in the round trip, when it queued one
-}
-
-// The access check: sends the refusal itself and resolves null, or the principal and the route's prefetched reply.
-// `prefetch` queues the route's read (a hash, a script) on the same pipeline as the rate limit and the principal.
-export type FloorReadAccess = (request: FastifyRequest, reply: FastifyReply, prefetch?: (pipeline: ChainableCommander) => void) => Promise<Access | null>;
 
 // The least a server can do to answer GET /users/me, GET /plans/:id and the content reads (floor-content.ts) the
 // way the gateway does on a cache hit: one RS256 check, one Redis round trip (rate-limit script + cached principal

@@ -10,7 +10,7 @@ import { PRINCIPAL_TTL_SECONDS } from '@app/common';
 import { EXCHANGES } from '@app/contracts';
 import { assertSameAnswer, load, probe } from './autocannon.util';
 import { assertPortFree, logLines, ManagedChild, spawnNode, stopChild, tailLog, waitForReady } from './child-process.util';
-import { BenchContent, CONTENT_ITEMS } from './content-scenarios';
+import { CONTENT_ITEMS } from './content-scenarios';
 import { createContent, createPlans, ensureCached, primePrincipalCache, signUpAndLogIn } from './fixtures.util';
 import { assertWritesClean, EventLedger, measureIndexLag, summarizeLag, waitForIndexer } from './index-lag.util';
 import { queuePlanEvents, timeDrain } from './indexer-drain.util';
@@ -33,7 +33,8 @@ import {
   summarizeTarget,
   Target,
 } from './results.util';
-import { BenchPlans, BenchUser, LagScenario, lagScenarios, RATE_SUSTAINED_SHARE, Scenario, scenarios, verdicts } from './scenarios';
+import type { BenchContent, BenchPlans, BenchUser, LagScenario, Scenario } from './scenario.types';
+import { lagScenarios, RATE_SUSTAINED_SHARE, scenarios, verdicts } from './scenarios';
 import { migrate, recreateDatabase, recreateVhost, writeKeyPair } from './setup.util';
 import { assertSameWrites } from './write-check.util';
 import { positiveInt } from './env.util';

@@ -6,7 +6,7 @@ import { planCacheKey } from '@app/contracts';
 import { call, expectStatus, Reply } from './http.util';
 import { planDocument } from './plan-document.util';
 import { Target } from './results.util';
-import { BenchUser } from './scenarios';
+import type { BenchUser } from './scenario.types';
 
 // Before any write is measured: the same POST, PUT and PATCH (merge patch) on one plan id, sent to the floor
 // and to the project, must give the same answer, the same cache entry, the same rows (plan, objects, outbox,
