@@ -1,9 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MetricsService } from '@app/common';
 import { PROVIDER_SEARCH_ALIAS } from '../provider-events/provider-events.controller';
 import { registerInputSafety } from './input-safety';
+import { registerConsole } from './console/console.plugin';
 import { registerApiDocsPages } from './docs/api-docs.pages';
 import { buildOpenApiDocument } from './openapi/openapi.document';
 
@@ -28,4 +30,5 @@ export function setupHttpApp(app: NestFastifyApplication): void {
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   registerApiDocsPages(fastify);
+  if (!registerConsole(fastify)) new Logger('Console').warn('the operator console is not built (npm run build): /admin answers 404');
 }
