@@ -100,7 +100,9 @@ describe('closing an account, erasure and export (e2e)', () => {
 
       expect(closed.status).toBe(204);
       expect(closed.text).toBe('');
-      expectErrorEnvelope(await api.get('/api/v1/users/me', { token: user.accessToken }), 401, 'UNAUTHORIZED');
+      const refused = await api.get('/api/v1/users/me', { token: user.accessToken });
+      expectErrorEnvelope(refused, 401, 'INVALID_TOKEN');
+      expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expectErrorEnvelope(await api.post('/api/v1/auth/token', { username: user.email, password: user.password }), 401, 'INVALID_CREDENTIALS');
       expect((await api.post('/api/v1/auth/refresh', { refresh_token: user.refreshToken })).status).toBe(401);
       const { rows } = await db.query('SELECT deleted_at, erased_at FROM users WHERE id = $1', [user.id]);
