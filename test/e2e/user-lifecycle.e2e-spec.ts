@@ -89,6 +89,17 @@ describe('closing an account, erasure and export (e2e)', () => {
     await platform?.stop();
   });
 
+  it('should document the three routes in /openapi.json with their success and error responses', async () => {
+    const doc = (await api.get('/openapi.json')).body;
+    const responses = (path: string, method: string) => Object.keys(doc.paths[path]?.[method]?.responses ?? {}).sort();
+    expect(responses('/api/v1/users/me', 'delete')).toEqual(expect.arrayContaining(['204', '401', '403']));
+    expect(responses('/api/v1/users/me/export', 'get')).toEqual(expect.arrayContaining(['200', '401']));
+    expect(responses('/api/v1/admin/users/{id}/erase', 'post')).toEqual(expect.arrayContaining(['204', '400', '401', '403', '404', '409']));
+    const exportSchema = doc.paths['/api/v1/users/me/export'].get.responses['200'].content['application/json'].schema;
+    expect(exportSchema.$ref).toMatch(/UserExportDocument$/);
+    expect(Object.keys(doc.components.schemas.UserExportDocument.properties)).toEqual(['generated_at', 'user', 'plans', 'orders', 'content']);
+  });
+
   const erase = (id: string, token = admin.accessToken) => api.post(`/api/v1/admin/users/${id}/erase`, undefined, { token });
 
   describe('DELETE /users/me', () => {
