@@ -211,8 +211,8 @@ describe('closing an account, erasure and export (e2e)', () => {
     it('should erase a user soft-deleted longer than the grace, once, and leave a recently deleted one alone', async () => {
       const old = await distinctiveUser(api);
       const recent = await distinctiveUser(api);
-      await api.delete(`/api/v1/users/${old.id}`, { token: admin.accessToken });
-      await api.delete(`/api/v1/users/${recent.id}`, { token: recent.accessToken });
+      expect((await api.delete(`/api/v1/users/${old.id}`, { token: admin.accessToken })).status).toBe(204);
+      expect((await api.delete('/api/v1/users/me', { token: recent.accessToken })).status).toBe(204);
       // The old deletion happened before the grace (an hour) began; the recent one just now.
       await db.query(`UPDATE users SET deleted_at = now() - interval '2 hours' WHERE id = $1`, [old.id]);
 
