@@ -10,7 +10,11 @@ import { Platform, startPlatform } from '../support/platform';
 import { makePlan } from '../support/plans';
 import { TEST_ENV } from '../support/test-env';
 
-const letters = () => randomUUID().replace(/[^a-f]/g, '').slice(0, 6).padEnd(6, 'q');
+const letters = () =>
+  randomUUID()
+    .replace(/[^a-f]/g, '')
+    .slice(0, 6)
+    .padEnd(6, 'q');
 
 // A user whose name, email and phone appear nowhere else, so finding one of them anywhere is a leak.
 async function distinctiveUser(api: ApiClient): Promise<TestUser & { name: string; phone: string }> {
@@ -163,7 +167,12 @@ describe('closing an account, erasure and export (e2e)', () => {
       await db.query(
         `INSERT INTO dead_letters (id, dedupe_key, queue, exchange, routing_key, reason, pattern, body, headers, properties)
          VALUES ($1, $2, 'core.rpc', '', 'core.rpc', 'rejected', 'auth.signup', $3, '{}', $4)`,
-        [randomUUID(), `erasure-${randomUUID()}`, JSON.stringify({ pattern: 'auth.signup', data: { name: user.name, email: user.email, phone_number: user.phone } }), JSON.stringify({ headers: { note: user.email } })],
+        [
+          randomUUID(),
+          `erasure-${randomUUID()}`,
+          JSON.stringify({ pattern: 'auth.signup', data: { name: user.name, email: user.email, phone_number: user.phone } }),
+          JSON.stringify({ headers: { note: user.email } }),
+        ],
       );
       expect(await databaseHits(db, needles)).toEqual(expect.arrayContaining(['users.email (1)', 'outbox.payload (1)', 'dead_letters.body (1)']));
       expect((await redisHits(redis, needles)).hits).toEqual(expect.arrayContaining([`principal:${user.id}`, `content:author:${user.id}`]));

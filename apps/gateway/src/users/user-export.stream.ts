@@ -44,4 +44,3 @@ async function* sectionItems(
     page = await fetchPage({ user_id: userId, section, after, limit: pageSize });
   }
 }
-
