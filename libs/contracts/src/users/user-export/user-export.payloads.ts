@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import type { ContentView } from '../../content/content.view';
-import type { OrderView } from '../../orders/order.view';
+import { ContentView } from '../../content/content.view';
+import { OrderView } from '../../orders/order.view';
 import type { PlanListItem } from '../../plans/plan.payloads';
 import { UserView } from '../user.view';
 
@@ -31,7 +31,9 @@ export interface ExportPageReply<T = unknown> {
 }
 
 // One order as the export lists it: the public view (stored) and when Postgres stored it.
-export type ExportedOrder = OrderView & { stored_at: string };
+export class ExportedOrder extends OrderView {
+  @ApiProperty({ format: 'date-time', description: 'when PostgreSQL stored the order' }) stored_at: string;
+}
 export type ExportedPlan = PlanListItem;
 export type ExportedContent = ContentView;
 
@@ -41,8 +43,8 @@ export class UserExportDocument {
   @ApiProperty({ type: UserView }) user: UserView;
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'plans the caller created, as GET /plans lists them, oldest first' })
   plans: ExportedPlan[];
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: "the caller's orders (status stored, with stored_at), newest first" })
+  @ApiProperty({ type: [ExportedOrder], description: "the caller's orders (status stored, with stored_at), newest first" })
   orders: ExportedOrder[];
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: "the caller's content items with their author, newest first" })
+  @ApiProperty({ type: [ContentView], description: "the caller's content items with their author, newest first" })
   content: ExportedContent[];
 }
