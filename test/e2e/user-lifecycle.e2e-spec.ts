@@ -281,6 +281,9 @@ describe('closing an account, erasure and export (e2e)', () => {
 
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      // Streamed, not buffered: no Content-Length known up front, the body goes out in chunks.
+      expect(response.headers.get('content-length')).toBeNull();
+      expect(response.headers.get('transfer-encoding')).toBe('chunked');
       const document = JSON.parse(response.text);
       expect(Object.keys(document)).toEqual(['generated_at', 'user', 'plans', 'orders', 'content']);
       expect(new Date(document.generated_at).toISOString()).toBe(document.generated_at);
