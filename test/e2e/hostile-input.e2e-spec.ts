@@ -112,6 +112,8 @@ describe('hostile input on every route (e2e)', () => {
   let api: ApiClient;
   let adminToken: string;
   let userToken: string;
+  // DELETE /users/me closes the account whose token it is sent with: its own user, so userToken stays usable.
+  let closingToken: string;
   let ids: string[];
   let doc: Doc;
   let operations: Operation[];
@@ -127,6 +129,7 @@ describe('hostile input on every route (e2e)', () => {
     adminToken = (await loginAdmin(api)).accessToken;
     const user = await signupAndLogin(api);
     userToken = user.accessToken;
+    closingToken = (await signupAndLogin(api)).accessToken;
     doc = (await api.get('/openapi.json')).body;
     // The plan routes declare their body as a bare object (the plan's JSON Schema is plan.schema.json, not the
     // document), which would leave nothing valid to corrupt: the contract's example stands in, a fresh plan for
@@ -283,8 +286,14 @@ describe('hostile input on every route (e2e)', () => {
       { weight: 1, arbitrary: fc.constantFrom('', 'garbage', `${adminToken}x`) },
     );
     const ifMatch = fc.constantFrom(undefined, '*', '"nope"', 'W/"x"', '"a", "b"', 'garbage');
+    const closingTokens = fc.oneof(
+      { weight: 6, arbitrary: fc.constant(adminToken) },
+      { weight: 2, arbitrary: fc.constant(closingToken) },
+      { weight: 1, arbitrary: fc.constantFrom('', 'garbage', `${adminToken}x`) },
+    );
     const errors: string[] = [];
     for (const operation of operations) {
+      const closesAccount = operation.method === 'delete' && operation.path === '/api/v1/users/me';
       const paths = valuePaths(operation.sample);
       const body = fc.oneof(
         {
@@ -320,7 +329,7 @@ describe('hostile input on every route (e2e)', () => {
         query,
         body,
         contentTypes,
-        tokens,
+        closesAccount ? closingTokens : tokens,
         ifMatch,
         async (id, pairs, value, contentType, token, match) => {
           const queryText = pairs.map(([key, v]) => `${urlEncode(key) || 'k'}=${v}`).join('&');

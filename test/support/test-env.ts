@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
 // Tests never touch the development stack: their own database, RabbitMQ vhost and Redis database.
-// TEST_SLOT (0-5) lets several checkouts run the tiers at once on one machine: each slot has its own
+// TEST_SLOT (0-7) lets several checkouts run the tiers at once on one machine: each slot has its own
 // database, vhost, Redis database and port range.
 export const TEST_SLOT = Number(process.env.TEST_SLOT ?? 0);
 const SUFFIX = TEST_SLOT ? `_${TEST_SLOT}` : '';
 export const TEST_DB = `plans_platform_test${SUFFIX}`;
 export const TEST_VHOST = `plans_test${SUFFIX}`;
-export const TEST_REDIS_DB = 9 + TEST_SLOT;
+// Redis has 16 databases (0-15): slots 0-6 use 9-15, slot 7 takes database 8, which nothing else uses.
+export const TEST_REDIS_DB = TEST_SLOT === 7 ? 8 : 9 + TEST_SLOT;
 // Added to every port a test asks for.
 export const TEST_PORT_OFFSET = TEST_SLOT * 1000;
 export const PG_HOST = process.env.TEST_PG_HOST ?? '127.0.0.1';

@@ -39,6 +39,10 @@ import { RemoveUserUseCase } from './users/remove-user.use-case';
 import { UpdateUserUseCase } from './users/update-user.use-case';
 import { UsersHandlers } from './users/users.handlers';
 import { UsersQueryService } from './users/users-query.service';
+import { EraseDueUsersUseCase } from './users/erase-due-users.use-case';
+import { EraseUserUseCase } from './users/erase-user.use-case';
+import { UserExportService } from './users/user-export.service';
+import { UserLifecycleHandlers } from './users/user-lifecycle.handlers';
 
 // Runs pending migrations before anything else touches the schema, once across replicas.
 class MigrationsOnStart implements OnModuleInit {
@@ -76,7 +80,7 @@ export class CoreModule {
           ],
         }),
       ],
-      controllers: [UsersHandlers, DeadLettersHandlers, ...ORDERS_CONTROLLERS],
+      controllers: [UsersHandlers, UserLifecycleHandlers, DeadLettersHandlers, ...ORDERS_CONTROLLERS],
       providers: [
         { provide: CORE_CONFIG, useValue: config },
         { provide: JWT_KEYS, useFactory: () => loadJwtKeys(config, true) },
@@ -90,6 +94,9 @@ export class CoreModule {
         CreateUserUseCase,
         UpdateUserUseCase,
         RemoveUserUseCase,
+        EraseUserUseCase,
+        EraseDueUsersUseCase,
+        UserExportService,
         UsersQueryService,
         AdminBootstrap,
         OutboxRelay,

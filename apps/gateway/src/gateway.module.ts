@@ -29,6 +29,7 @@ import { CoreClient } from './core-client/core.client';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { RATE_LIMIT_LUA } from './rate-limit/rate-limiter';
 import { UsersController } from './users/users.controller';
+import { UserLifecycleController } from './users/user-lifecycle.controller';
 import { PlansController } from './plans/plans.controller';
 import { ReindexController } from './admin/reindex.controller';
 import { ContentSearchController } from './content/content-search.controller';
@@ -74,6 +75,7 @@ export class GatewayModule {
       controllers: [
         AuthController,
         JwksController,
+        UserLifecycleController,
         UsersController,
         PlansController,
         ContentController,

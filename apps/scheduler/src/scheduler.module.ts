@@ -23,6 +23,7 @@ import { FeedModule } from './provider-sync/feed/feed.module';
 import { SalesViewRefreshJob } from './sales-view/sales-view-refresh.job';
 import { CoreCommandPublisher } from './ticks/core-command.publisher';
 import { TickClaim } from './ticks/tick-claim.service';
+import { UserErasureJob } from './user-erasure/user-erasure.job';
 
 // Cron ticks only claim the tick and publish; the work runs where it belongs (the sales view refresh in core).
 // The provider sync is the exception: the scheduler is the only writer of the provider_* tables (a bulk sync
@@ -52,6 +53,7 @@ export class SchedulerModule {
         TickClaim,
         CoreCommandPublisher,
         SalesViewRefreshJob,
+        UserErasureJob,
       ],
     };
   }

@@ -29,6 +29,12 @@ export const PATTERNS = {
     create: 'users.create',
     update: 'users.update',
     remove: 'users.remove',
+    // DELETE /users/me: the caller's own soft delete.
+    closeAccount: 'users.close-account',
+    erase: 'admin.users.erase',
+    // scheduler -> core command: erase users past USER_ERASURE_GRACE.
+    scheduledErasure: 'users.erasure-scheduled',
+    exportPage: 'users.export.page',
   },
   admin: {
     deadLettersList: 'admin.dead-letters.list',

@@ -15,6 +15,7 @@ import { SalesViewRefreshes1764500100000 } from './migrations/1764500100000-sale
 import { ProviderCatalog1764600000000 } from './migrations/1764600000000-provider-catalog';
 import { ContentSearch1764600300000 } from './migrations/1764600300000-content-search';
 import { ContentVersions1764610000000 } from './migrations/1764610000000-content-versions';
+import { UserErasure1764700100000 } from './migrations/1764700100000-user-erasure';
 import { Plans1763700100000 } from './migrations/1763700100000-plans';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   ProviderCatalog1764600000000,
   ContentSearch1764600300000,
   ContentVersions1764610000000,
+  UserErasure1764700100000,
 ];
 
 export function dataSourceOptions(url: string, applicationName: string): DataSourceOptions {

@@ -8,6 +8,8 @@ export * from './entities/outbox.entity';
 export * from './entities/dead-letter.entity';
 export * from './entities/content-item.entity';
 export * from './repositories/users.repository';
+export * from './repositories/user-erasure.repository';
+export * from './repositories/user-export.repository';
 export * from './repositories/refresh-tokens.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/dead-letters.repository';

@@ -9,6 +9,8 @@ import { DeadLettersRepository } from './repositories/dead-letters.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { RefreshTokensRepository } from './repositories/refresh-tokens.repository';
 import { UsersRepository } from './repositories/users.repository';
+import { UserErasureRepository } from './repositories/user-erasure.repository';
+import { UserExportRepository } from './repositories/user-export.repository';
 import { PlansRepository } from './repositories/plans.repository';
 import { SalesViewRepository } from './repositories/sales-view.repository';
 
@@ -22,6 +24,8 @@ import { ProviderSyncStateRepository } from './repositories/provider-sync-state.
 const REPOSITORIES = [
   PlansRepository,
   UsersRepository,
+  UserErasureRepository,
+  UserExportRepository,
   RefreshTokensRepository,
   OutboxRepository,
   DeadLettersRepository,

@@ -141,6 +141,23 @@ export class ContentCacheStore implements OnModuleDestroy {
     await Promise.all([this.durably(`author:${author.id}`, author.version, () => this.writeAuthor(author)), this.retirePages()]);
   }
 
+  // After an erasure: the author entry shows the erased name, and every cached page that still embeds the author is
+  // deleted now rather than left to expire under an old generation (they hold the old name). The one SCAN of the
+  // content caches: an erasure is rare, and pages are few (one per query shape and generation).
+  async authorErased(author: ContentAuthor): Promise<void> {
+    await this.authorRenamed(author);
+    const needle = `"author":{"id":${JSON.stringify(author.id)},`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${CONTENT_LIST_PREFIX}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length === 0) continue;
+      const pages = await this.redis.mget(...keys);
+      const stale = keys.filter((_key, index) => pages[index]?.includes(needle));
+      if (stale.length > 0) await this.redis.del(...stale);
+    } while (cursor !== '0');
+  }
+
   // A short lock that makes one replica the filler of `key`; the others wait for its entry.
   async tryLock(key: string, token: string, ttlMs: number): Promise<boolean> {
     return (await this.redis.set(`content:lock:${key}`, token, 'PX', ttlMs, 'NX')) === 'OK';

@@ -21,6 +21,17 @@ export class RemoveUserUseCase {
 
   async execute(actor: Actor, id: string): Promise<void> {
     if (actor.role !== 'admin') throw new DomainError('FORBIDDEN', 'Only an admin may delete users');
+    await this.softDelete(id);
+  }
+
+  // DELETE /users/me: the same soft delete, by the user themself; erasure follows after USER_ERASURE_GRACE.
+  // An admin closes an account through DELETE /users/{id}, so the bootstrap admin cannot lock everyone out.
+  async closeOwnAccount(actor: Actor): Promise<void> {
+    if (actor.role === 'admin') throw new DomainError('FORBIDDEN', 'An admin account is closed by another admin (DELETE /users/{id})');
+    await this.softDelete(actor.id);
+  }
+
+  private async softDelete(id: string): Promise<void> {
     const removed = await this.dataSource.transaction(async (tx) => {
       const user = await this.users.lockLiveById(tx, id);
       if (!user) throw new DomainError('NOT_FOUND', 'User not found');

@@ -28,6 +28,12 @@ const schedulerEnvSchema = baseEnvSchema.extend({
     .string()
     .default('@hourly')
     .refine((expression) => validateCronExpression(expression).valid, 'must be a cron expression such as @hourly or 0 */15 * * * *'),
+  // Soft-deleted users are erased this long after their deletion, by a sweep on USER_ERASURE_SCHEDULE (UTC).
+  USER_ERASURE_GRACE: durationMs('30d'),
+  USER_ERASURE_SCHEDULE: z
+    .string()
+    .default('@hourly')
+    .refine((expression) => validateCronExpression(expression).valid, 'must be a cron expression such as @hourly or 0 */15 * * * *'),
 });
 
 export type SchedulerConfig = z.infer<typeof schedulerEnvSchema>;

@@ -17,4 +17,7 @@ export class UserEntity {
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
   @Column('timestamptz', { name: 'deleted_at', nullable: true }) deletedAt: Date | null;
+  // Set once the personal data is gone (name, email, phone, country, state, password hash anonymised); optional so
+  // that inserts need not name it.
+  @Column('timestamptz', { name: 'erased_at', nullable: true }) erasedAt?: Date | null;
 }

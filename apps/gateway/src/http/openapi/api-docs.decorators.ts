@@ -14,7 +14,7 @@ const ERRORS: Record<ErrorStatus, { description: string; headers?: HeaderName[] 
   },
   403: { description: 'FORBIDDEN: the role may not do this, or the caller does not own the resource' },
   404: { description: 'NOT_FOUND, or CONTENT_NOT_FOUND for a content item' },
-  409: { description: 'Conflict with the current state: EMAIL_TAKEN, PHONE_TAKEN, PLAN_EXISTS, PATCH_CONFLICT or IDEMPOTENCY_KEY_REUSED' },
+  409: { description: 'Conflict with the current state: EMAIL_TAKEN, PHONE_TAKEN, PLAN_EXISTS, PATCH_CONFLICT, IDEMPOTENCY_KEY_REUSED or USER_NOT_DELETED' },
   412: { description: 'PRECONDITION_FAILED: If-Match does not match the current ETag' },
   413: { description: 'PAYLOAD_TOO_LARGE: the body is over the limit (BODY_LIMIT_BYTES)' },
   415: { description: 'UNSUPPORTED_MEDIA_TYPE: the Content-Type is not one this route accepts' },
