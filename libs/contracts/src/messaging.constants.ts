@@ -32,6 +32,8 @@ export const PATTERNS = {
   },
   admin: {
     deadLettersList: 'admin.dead-letters.list',
+    deadLettersGet: 'admin.dead-letters.get',
+    overview: 'admin.overview',
     deadLettersReplay: 'admin.dead-letters.replay',
   },
 } as const;
@@ -59,6 +61,7 @@ export const PLAN_PATTERNS = {
   remove: 'plans.remove',
   search: 'plans.search',
   reindex: 'search.reindex',
+  reindexStatus: 'search.reindex.status',
 } as const;
 
 export const PLAN_EVENTS = {
