@@ -43,9 +43,7 @@ async function seed(app: INestApplicationContext): Promise<Record<string, number
   for (const account of SEED_ACCOUNTS) {
     let found = await users.findLiveByEmail(account.email);
     if (!found) {
-      const view = await app
-        .get(CreateUserUseCase, { strict: false })
-        .execute({ name: account.name, email: account.email, password: SEED_PASSWORD }, account.role);
+      const view = await app.get(CreateUserUseCase, { strict: false }).execute({ name: account.name, email: account.email, password: SEED_PASSWORD }, account.role);
       usersCreated++;
       found = await users.findLiveByEmail(view.email);
     }

@@ -98,7 +98,7 @@ describe('events and dead letters (e2e)', () => {
 
     const replay = await api.post('/api/v1/admin/dead-letters/replay', { ids: [listed.id] }, { token: adminToken });
     expect(replay.status).toBe(200);
-    expect(replay.body).toEqual({ replayed: 1, ids: [listed.id] });
+    expect(replay.body).toEqual({ dry_run: false, matched: 1, replayed: 1, ids: [listed.id] });
     // Replayed to the indexer's queue only; it fails again and comes back as a new dead letter.
     const again = await eventually(async () => {
       const res = await api.get('/api/v1/admin/dead-letters?page_size=100', { token: adminToken });
@@ -110,6 +110,49 @@ describe('events and dead letters (e2e)', () => {
     expect(again.queue).toBe('indexer.events');
     expect(failures()).toBe(2);
     const secondReplay = await api.post('/api/v1/admin/dead-letters/replay', { ids: [listed.id] }, { token: adminToken });
-    expect(secondReplay.body).toEqual({ replayed: 0, ids: [] });
+    expect(secondReplay.body).toEqual({ dry_run: false, matched: 0, replayed: 0, ids: [] });
+  });
+
+  it('should filter dead letters on the server, show one in detail, count a replay in a dry run, then replay what matches', async () => {
+    const marker = `marker-${randomUUID()}`;
+    const poison = async (pattern: string) => {
+      const messageId = randomUUID();
+      await tap.publishRaw(pattern, { pattern, data: { event_type: pattern, event_id: 'not-a-uuid', data: marker } }, messageId);
+      return messageId;
+    };
+    const mine = [await poison('user.created'), await poison('user.updated'), await poison('plan.created')];
+    const listFor = (query: string) => api.get(`/api/v1/admin/dead-letters?${query}&text=${marker}&page_size=100`, { token: adminToken });
+    await eventually(async () => {
+      const all = await listFor('queue=indexer.events');
+      expect(all.status === 200 ? all.body.meta.total_count : all.text).toBe(3);
+    });
+
+    const users = await listFor('pattern=user.*');
+    expect(users.status).toBe(200);
+    expect(users.body.data.map((letter: { message_id: string }) => letter.message_id).sort()).toEqual(mine.slice(0, 2).sort());
+    expect((await listFor('pattern=user.created')).body.meta.total_count).toBe(1);
+    expect((await listFor(`from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.meta.total_count).toBe(0);
+    expect((await listFor('queue=core.rpc')).body.meta.total_count).toBe(0);
+    expect((await api.get('/api/v1/admin/dead-letters?pattern=user%25', { token: adminToken })).status).toBe(400);
+
+    const detail = await api.get(`/api/v1/admin/dead-letters/${users.body.data[0].id}`, { token: adminToken });
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ id: users.body.data[0].id, queue: 'indexer.events', exchange: expect.any(String), headers: expect.any(Object) });
+    expect((await api.get(`/api/v1/admin/dead-letters/${randomUUID()}`, { token: adminToken })).status).toBe(404);
+
+    const filter = { pattern: 'user.*', text: marker };
+    const dryRun = await api.post('/api/v1/admin/dead-letters/replay', { filter, dry_run: true }, { token: adminToken });
+    expect(dryRun.body).toEqual({ dry_run: true, matched: 2, replayed: 0, ids: [] });
+    expect((await listFor('pattern=user.*')).body.meta.total_count).toBe(2);
+
+    const replay = await api.post('/api/v1/admin/dead-letters/replay', { filter }, { token: adminToken });
+    expect(replay.body).toMatchObject({ dry_run: false, matched: 2, replayed: 2 });
+    expect(replay.body.ids.sort()).toEqual(users.body.data.map((letter: { id: string }) => letter.id).sort());
+    // The plan.created letter stays pending; the replayed two fail again and come back as new letters.
+    await eventually(async () => {
+      const pending = (await listFor('queue=indexer.events')).body.data;
+      expect(pending).toHaveLength(3);
+      expect(pending.filter((letter: { id: string }) => replay.body.ids.includes(letter.id))).toEqual([]);
+    });
   });
 });

@@ -359,7 +359,7 @@ describe('orders (e2e)', () => {
       expect(letter).toEqual(expect.objectContaining({ queue: 'core.orders', pattern: 'orders.place', reason: 'rejected', payload: poison }));
 
       const replay = await api.post('/api/v1/admin/dead-letters/replay', { ids: [letter.id] }, { token: admin.accessToken });
-      expect(replay.body).toEqual({ replayed: 1, ids: [letter.id] });
+      expect(replay.body).toEqual({ dry_run: false, matched: 1, replayed: 1, ids: [letter.id] });
       // Still not storable: it dies again and is listed again, as a new letter.
       await eventually(async () => {
         const res = await api.get('/api/v1/admin/dead-letters?page_size=100', { token: admin.accessToken });

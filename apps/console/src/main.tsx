@@ -4,12 +4,14 @@ import { type Me, signIn, signOut, whenSignedOut } from './api';
 import './styles.css';
 import { ErrorNote } from './ui';
 import { DeadLettersView, SearchView } from './views/operations';
+import { OverviewView } from './views/overview';
 import { ProviderView } from './views/provider';
 import { SalesView } from './views/sales';
 import { UsersView } from './views/users';
 
 const BASE = '/admin';
 const VIEWS = [
+  { path: 'overview', title: 'Overview' },
   { path: 'sales', title: 'Sales' },
   { path: 'provider', title: 'Provider' },
   { path: 'dead-letters', title: 'Dead letters' },
@@ -20,7 +22,7 @@ type ViewPath = (typeof VIEWS)[number]['path'];
 
 function currentView(): ViewPath {
   const path = location.pathname.slice(BASE.length + 1).split('/')[0];
-  return VIEWS.find((view) => view.path === path)?.path ?? 'sales';
+  return VIEWS.find((view) => view.path === path)?.path ?? 'overview';
 }
 
 function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
@@ -61,12 +63,15 @@ function Console({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
   }, []);
-  const go = (event: MouseEvent, path: ViewPath) => {
-    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
-    event.preventDefault();
+  const show = (path: ViewPath) => {
     history.pushState(null, '', `${BASE}/${path}`);
     setView(path);
     mainRef.current?.focus();
+  };
+  const go = (event: MouseEvent, path: ViewPath) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    show(path);
   };
   return (
     <div class="layout">
@@ -88,6 +93,7 @@ function Console({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         </button>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1}>
+        {view === 'overview' ? <OverviewView go={(path) => show(path as ViewPath)} /> : null}
         {view === 'sales' ? <SalesView /> : null}
         {view === 'provider' ? <ProviderView /> : null}
         {view === 'dead-letters' ? <DeadLettersView /> : null}

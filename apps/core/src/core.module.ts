@@ -26,6 +26,7 @@ import { CORE_CONFIG, CoreConfig } from './config/core.config';
 import { ContentSearchModule } from './content-search/content-search.module';
 import { DeadLetterStore } from './dead-letters/dead-letter.store';
 import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
+import { OverviewHandlers } from './admin/overview.handlers';
 import { ORDERS_CONTROLLERS, ORDERS_PROVIDERS } from './orders/orders.providers';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { PlansModule } from './plans/plans.module';
@@ -80,7 +81,7 @@ export class CoreModule {
           ],
         }),
       ],
-      controllers: [UsersHandlers, UserLifecycleHandlers, DeadLettersHandlers, ...ORDERS_CONTROLLERS],
+      controllers: [UsersHandlers, UserLifecycleHandlers, DeadLettersHandlers, OverviewHandlers, ...ORDERS_CONTROLLERS],
       providers: [
         { provide: CORE_CONFIG, useValue: config },
         { provide: JWT_KEYS, useFactory: () => loadJwtKeys(config, true) },

@@ -1,3 +1,4 @@
+import { OverviewController } from './admin/overview.controller';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import Redis from 'ioredis';
@@ -81,6 +82,7 @@ export class GatewayModule {
         ContentController,
         OrdersController,
         DeadLettersController,
+        OverviewController,
         ReindexController,
         DashboardController,
         SalesViewController,

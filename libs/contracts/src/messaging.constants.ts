@@ -38,6 +38,8 @@ export const PATTERNS = {
   },
   admin: {
     deadLettersList: 'admin.dead-letters.list',
+    deadLettersGet: 'admin.dead-letters.get',
+    overview: 'admin.overview',
     deadLettersReplay: 'admin.dead-letters.replay',
   },
 } as const;
@@ -65,6 +67,7 @@ export const PLAN_PATTERNS = {
   remove: 'plans.remove',
   search: 'plans.search',
   reindex: 'search.reindex',
+  reindexStatus: 'search.reindex.status',
 } as const;
 
 export const PLAN_EVENTS = {

@@ -2,8 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { createHash, randomUUID } from 'node:crypto';
 import { RmqConnection } from '@app/common';
-import { DeadLetterView, QUEUES, ReplayResult } from '@app/contracts';
-import { DeadLetterEntity, DeadLettersRepository } from '@app/persistence';
+import { DeadLetterDetail, DeadLetterFilter, DeadLetterView, QUEUES, ReplayDeadLettersPayload, ReplayResult } from '@app/contracts';
+import { DeadLetterCriteria, DeadLetterEntity, DeadLettersRepository } from '@app/persistence';
 
 const PREFETCH = 10;
 const REPLAY_LIMIT = 1000;
@@ -43,6 +43,21 @@ export function toDeadLetterView(letter: DeadLetterEntity): DeadLetterView {
     payload,
     dead_lettered_at: letter.deadLetteredAt.toISOString(),
     replay_count: letter.replayCount,
+  };
+}
+
+export function toDeadLetterDetail(letter: DeadLetterEntity): DeadLetterDetail {
+  return { ...toDeadLetterView(letter), exchange: letter.exchange, headers: letter.headers, properties: letter.properties };
+}
+
+export function criteriaOf(filter: DeadLetterFilter | undefined, ids?: string[]): DeadLetterCriteria {
+  return {
+    ...(filter?.queue ? { queue: filter.queue } : {}),
+    ...(filter?.pattern ? { pattern: filter.pattern } : {}),
+    ...(filter?.text ? { text: filter.text } : {}),
+    ...(filter?.from ? { from: new Date(filter.from) } : {}),
+    ...(filter?.to ? { to: new Date(filter.to) } : {}),
+    ...(ids ? { ids } : {}),
   };
 }
 
@@ -112,14 +127,22 @@ export class DeadLetterStore implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  async list(page: number, pageSize: number) {
-    return this.letters.listPending(page, pageSize);
+  async list(filter: DeadLetterFilter, page: number, pageSize: number) {
+    return this.letters.listPending(criteriaOf(filter), page, pageSize);
+  }
+
+  find(id: string) {
+    return this.letters.findById(id);
   }
 
   // Republishes each letter straight to the queue it died in (not to the exchange, so other consumers
   // do not get it twice). A letter is claimed before publishing, so concurrent replays cannot duplicate it.
-  async replay(ids?: string[]): Promise<ReplayResult> {
-    const pending = await this.letters.findPending(ids, REPLAY_LIMIT);
+  // A dry run only counts what would be replayed.
+  async replay(request: ReplayDeadLettersPayload = {}): Promise<ReplayResult> {
+    const criteria = criteriaOf(request.filter, request.ids);
+    const matched = await this.letters.countPending(criteria);
+    if (request.dry_run) return { dry_run: true, matched, replayed: 0, ids: [] };
+    const pending = await this.letters.findPending(criteria, REPLAY_LIMIT);
     const replayed: string[] = [];
     for (const letter of pending) {
       if (!(await this.letters.markReplayed(letter.id))) continue;
@@ -135,6 +158,6 @@ export class DeadLetterStore implements OnApplicationBootstrap, OnApplicationShu
         this.logger.warn(`replay of ${letter.id} failed: ${(error as Error).message}`);
       }
     }
-    return { replayed: replayed.length, ids: replayed };
+    return { dry_run: false, matched, replayed: replayed.length, ids: replayed };
   }
 }

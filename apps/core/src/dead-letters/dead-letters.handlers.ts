@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ListDeadLettersPayload, pageMeta, PATTERNS, ReplayDeadLettersPayload } from '@app/contracts';
-import { DeadLetterStore, toDeadLetterView } from './dead-letter.store';
+import { DomainError } from '@app/common';
+import { GetDeadLetterPayload, ListDeadLettersPayload, pageMeta, PATTERNS, ReplayDeadLettersPayload } from '@app/contracts';
+import { DeadLetterStore, toDeadLetterDetail, toDeadLetterView } from './dead-letter.store';
 
 @Controller()
 export class DeadLettersHandlers {
@@ -9,12 +10,20 @@ export class DeadLettersHandlers {
 
   @MessagePattern(PATTERNS.admin.deadLettersList)
   async list(@Payload() payload: ListDeadLettersPayload) {
-    const { items, total } = await this.store.list(payload.page, payload.page_size);
-    return { data: items.map(toDeadLetterView), meta: pageMeta(payload.page, payload.page_size, total) };
+    const { page, page_size: pageSize, ...filter } = payload;
+    const { items, total } = await this.store.list(filter, page, pageSize);
+    return { data: items.map(toDeadLetterView), meta: pageMeta(page, pageSize, total) };
+  }
+
+  @MessagePattern(PATTERNS.admin.deadLettersGet)
+  async get(@Payload() payload: GetDeadLetterPayload) {
+    const letter = await this.store.find(payload.id);
+    if (!letter) throw new DomainError('NOT_FOUND', 'Dead letter not found');
+    return toDeadLetterDetail(letter);
   }
 
   @MessagePattern(PATTERNS.admin.deadLettersReplay)
   replay(@Payload() payload: ReplayDeadLettersPayload) {
-    return this.store.replay(payload.ids);
+    return this.store.replay(payload);
   }
 }

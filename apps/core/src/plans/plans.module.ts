@@ -9,6 +9,7 @@ import { PlansHandlers } from './plans.handlers';
 import { PlansQueryService } from './plans-query.service';
 import { PlanReplacer, ReplacePlanUseCase } from './replace-plan.use-case';
 import { ReindexHandlers } from '../search/reindex.handlers';
+import { ReindexProgressStore } from '../search/reindex-progress.store';
 import { ReindexService } from '../search/reindex.service';
 
 @Module({
@@ -24,6 +25,7 @@ import { ReindexService } from '../search/reindex.service';
     DeletePlanUseCase,
     PlansQueryService,
     ReindexService,
+    ReindexProgressStore,
   ],
 })
 export class PlansModule {}

@@ -1,7 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { IsIn } from 'class-validator';
+import { IsIn, IsUUID } from 'class-validator';
+import { DomainError } from '@app/common';
 import { PLAN_PATTERNS } from '@app/contracts';
+import { ReindexProgressStore } from './reindex-progress.store';
 import { ReindexService, ReindexTarget } from './reindex.service';
 
 export const REINDEX_TARGETS: ReindexTarget[] = ['plans', 'orders', 'content', 'all'];
@@ -10,12 +12,26 @@ class ReindexPayload {
   @IsIn(REINDEX_TARGETS) target: ReindexTarget;
 }
 
+class ReindexStatusPayload {
+  @IsUUID('all') id: string;
+}
+
 @Controller()
 export class ReindexHandlers {
-  constructor(private readonly reindex: ReindexService) {}
+  constructor(
+    private readonly reindex: ReindexService,
+    private readonly progress: ReindexProgressStore,
+  ) {}
 
   @MessagePattern(PLAN_PATTERNS.reindex)
   start(@Payload() payload: ReindexPayload) {
     return this.reindex.start(payload.target);
+  }
+
+  @MessagePattern(PLAN_PATTERNS.reindexStatus)
+  async status(@Payload() payload: ReindexStatusPayload) {
+    const run = await this.progress.get(payload.id);
+    if (!run) throw new DomainError('NOT_FOUND', 'No reindex run with this id in the last 24 hours');
+    return run;
   }
 }

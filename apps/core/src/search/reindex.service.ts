@@ -16,6 +16,7 @@ import { ContentSearchRepository, OrdersRepository, PlansRepository } from '@app
 import { toChangedEvent } from '../content/content.mapper';
 import { entityDocument } from '../orders/order.mapper';
 import { toPlanRecord } from '../plans/plan.mapper';
+import { ReindexPart, ReindexProgressStore } from './reindex-progress.store';
 
 export type ReindexTarget = 'plans' | 'orders' | 'content' | 'all';
 
@@ -43,60 +44,63 @@ export class ReindexService {
     @Inject(ORDER_INDEX_WRITER) private readonly orderIndex: OrderIndexWriter,
     private readonly content: ContentSearchRepository,
     @Inject(CONTENT_INDEX_WRITER) private readonly contentIndex: ContentIndexWriter,
+    private readonly progress: ReindexProgressStore,
   ) {}
 
-  start(target: ReindexTarget): ReindexRun {
+  async start(target: ReindexTarget): Promise<ReindexRun> {
     const run: ReindexRun = { id: randomUUID(), target, status: 'accepted', started_at: new Date().toISOString() };
-    if (target === 'plans' || target === 'all') {
+    const parts: ReindexPart[] = target === 'all' ? ['plans', 'orders', 'content'] : [target];
+    await this.progress.begin(run.id, target, parts);
+    for (const part of parts) {
       const previous = this.running ?? Promise.resolve();
-      this.running = previous.then(() => this.rebuildPlans(run.id));
-    }
-    if (target === 'orders' || target === 'all') {
-      const previous = this.running ?? Promise.resolve();
-      this.running = previous.then(() => this.rebuildOrders(run.id));
-    }
-    if (target === 'content' || target === 'all') {
-      const previous = this.running ?? Promise.resolve();
-      this.running = previous.then(() => this.rebuildContent(run.id));
+      this.running = previous.then(() => this.rebuild(run.id, part));
     }
     return run;
   }
 
-  private async rebuildPlans(runId: string): Promise<void> {
+  // One part of a run: counts what Postgres holds, then writes it batch by batch, reporting each batch.
+  private async rebuild(runId: string, part: ReindexPart): Promise<void> {
     const started = Date.now();
+    const backend = { plans: this.index, orders: this.orderIndex, content: this.contentIndex }[part].backend;
     try {
-      const count = await this.index.rebuild(this.batches());
-      this.logger.log(`reindex ${runId}: ${count} plans written to the ${this.index.backend} index in ${Date.now() - started} ms`);
+      const total = await { plans: () => this.plans.countAll(), orders: () => this.orders.countAll(), content: () => this.content.countAll() }[part]();
+      await this.progress.update(runId, part, { status: 'running', total });
+      let done = 0;
+      const report = async <T>(batch: T[]) => {
+        done += batch.length;
+        await this.progress.update(runId, part, { done });
+      };
+      const count =
+        part === 'plans'
+          ? await this.index.rebuild(this.reported(this.batches(), report))
+          : part === 'orders'
+            ? await this.orderIndex.rebuild(this.reported(this.orderBatches(), report))
+            : await this.contentIndex.rebuild(this.contentSource(report));
+      await this.progress.update(runId, part, { status: 'succeeded', done: count, total: Math.max(total, count) });
+      this.logger.log(`reindex ${runId}: ${count} ${part} written to the ${backend} index in ${Date.now() - started} ms`);
     } catch (error) {
-      this.logger.error(`reindex ${runId} failed: ${(error as Error).message}`);
+      await this.progress.update(runId, part, { status: 'failed', error: (error as Error).message });
+      this.logger.error(`reindex ${runId} of ${part} failed: ${(error as Error).message}`);
     }
   }
 
-  private async rebuildOrders(runId: string): Promise<void> {
-    const started = Date.now();
-    try {
-      const count = await this.orderIndex.rebuild(this.orderBatches());
-      this.logger.log(`reindex ${runId}: ${count} orders written to the ${this.orderIndex.backend} index in ${Date.now() - started} ms`);
-    } catch (error) {
-      this.logger.error(`reindex ${runId} of orders failed: ${(error as Error).message}`);
+  // The same batches, each reported once the writer has taken it.
+  private async *reported<T>(batches: AsyncGenerator<T[]>, report: (batch: T[]) => Promise<void>): AsyncGenerator<T[]> {
+    for await (const batch of batches) {
+      yield batch;
+      await report(batch);
     }
   }
 
-  private async rebuildContent(runId: string): Promise<void> {
-    const started = Date.now();
-    try {
-      const count = await this.contentIndex.rebuild(this.contentSource());
-      this.logger.log(`reindex ${runId}: ${count} content items written to the ${this.contentIndex.backend} index in ${Date.now() - started} ms`);
-    } catch (error) {
-      this.logger.error(`reindex ${runId} of content failed: ${(error as Error).message}`);
-    }
-  }
-
-  private contentSource(): ContentIndexSource {
+  private contentSource(report: (batch: IndexableContent[]) => Promise<void>): ContentIndexSource {
     const content = this.content;
     return {
       async *batches(): AsyncGenerator<IndexableContent[]> {
-        for await (const batch of content.streamAll()) yield batch.map(toChangedEvent); // the documents the indexer builds from content events
+        for await (const batch of content.streamAll()) {
+          const documents = batch.map(toChangedEvent); // the documents the indexer builds from content events
+          yield documents;
+          await report(documents);
+        }
       },
       existingIds: (ids) => content.existingIds(ids),
     };

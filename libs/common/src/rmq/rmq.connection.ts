@@ -11,6 +11,9 @@ export class RmqConnection {
   private readonly logger = new Logger(RmqConnection.name);
   private readonly manager: AmqpConnectionManager;
   readonly channel: ChannelWrapper;
+  // For checkQueue only: the broker closes a channel that checks a missing queue, and that must not be the
+  // publishers' channel.
+  private statsChannel?: ChannelWrapper;
 
   constructor(url: string, extraSetup?: (channel: ConfirmChannel) => Promise<void>) {
     this.manager = amqp.connect([url], { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1, connectionOptions: AMQP_SOCKET_OPTIONS });
@@ -45,7 +48,20 @@ export class RmqConnection {
     await this.channel.publish(exchange, routingKey, content, { persistent: true, timeout: PUBLISH_TIMEOUT_MS, ...options });
   }
 
+  // A queue's ready messages and consumers (AMQP's queue.declare-ok; unacked messages are not in it), or null
+  // when the broker does not answer or has no such queue.
+  async queueStats(queue: string): Promise<{ ready: number; consumers: number } | null> {
+    this.statsChannel ??= this.manager.createChannel({ json: false });
+    try {
+      const reply = await this.statsChannel.checkQueue(queue);
+      return { ready: reply.messageCount, consumers: reply.consumerCount };
+    } catch {
+      return null;
+    }
+  }
+
   async close(): Promise<void> {
+    await this.statsChannel?.close().catch(() => undefined);
     await this.channel.close().catch(() => undefined);
     await this.manager.close().catch(() => undefined);
   }

@@ -36,6 +36,12 @@ export class ContentSearchRepository {
   }
 
   // Keyset-paged walk over every content item, for rebuilding a search index.
+  // What a rebuild will stream, for its progress (a count, so a snapshot: rows written meanwhile may add a few).
+  async countAll(): Promise<number> {
+    const [{ count }] = await this.dataSource.query<Array<{ count: string }>>(`SELECT count(*)::text AS count FROM content_items`);
+    return Number(count);
+  }
+
   async *streamAll(batchSize = 500): AsyncGenerator<ContentItemEntity[]> {
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {

@@ -92,6 +92,12 @@ export class OrdersRepository {
   }
 
   // Keyset-paged walk over every order, for rebuilding a search index.
+  // What a rebuild will stream, for its progress (a count, so a snapshot: rows written meanwhile may add a few).
+  async countAll(): Promise<number> {
+    const [{ count }] = await this.dataSource.query<Array<{ count: string }>>(`SELECT count(*)::text AS count FROM orders`);
+    return Number(count);
+  }
+
   async *streamAll(batchSize = 1000): AsyncGenerator<OrderEntity[]> {
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {

@@ -47,6 +47,14 @@ export class OutboxRepository {
     });
   }
 
+  // Events not yet published, and how long the oldest has waited.
+  async backlog(): Promise<{ pending: number; oldestAgeSeconds: number | null }> {
+    const [row] = await this.dataSource.query<Array<{ pending: number; age: number | null }>>(
+      `SELECT count(*)::int AS pending, extract(epoch FROM now() - min(created_at))::float8 AS age FROM outbox WHERE published_at IS NULL`,
+    );
+    return { pending: row.pending, oldestAgeSeconds: row.age };
+  }
+
   async countUnpublished(): Promise<number> {
     const [{ count }] = await this.dataSource.query<Array<{ count: number }>>(`SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL`);
     return count;

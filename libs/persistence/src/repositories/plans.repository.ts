@@ -158,6 +158,12 @@ export class PlansRepository {
   }
 
   // Keyset-paged walk over every plan, for rebuilding a search index.
+  // What a rebuild will stream, for its progress (a count, so a snapshot: rows written meanwhile may add a few).
+  async countAll(): Promise<number> {
+    const [{ count }] = await this.dataSource.query<Array<{ count: string }>>(`SELECT count(*)::text AS count FROM plans`);
+    return Number(count);
+  }
+
   async *streamAll(batchSize = 500): AsyncGenerator<PlanEntity[]> {
     let after = '';
     for (;;) {
