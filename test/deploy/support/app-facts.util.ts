@@ -122,7 +122,16 @@ export function healthPaths(): { live: string; ready: string } {
 }
 
 // The port a URL connects to (its scheme's default when the URL has none).
-const DEFAULT_PORTS: Record<string, number> = { 'postgres:': 5432, 'postgresql:': 5432, 'redis:': 6379, 'rediss:': 6379, 'amqp:': 5672, 'amqps:': 5671, 'http:': 80, 'https:': 443 };
+const DEFAULT_PORTS: Record<string, number> = {
+  'postgres:': 5432,
+  'postgresql:': 5432,
+  'redis:': 6379,
+  'rediss:': 6379,
+  'amqp:': 5672,
+  'amqps:': 5671,
+  'http:': 80,
+  'https:': 443,
+};
 export function portOfUrl(url: string): number {
   const parsed = new URL(url);
   return parsed.port ? Number(parsed.port) : DEFAULT_PORTS[parsed.protocol];

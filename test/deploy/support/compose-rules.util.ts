@@ -98,7 +98,8 @@ export const composeEnvRule: ComposeRule = (compose, host) =>
       }
       const target = new URL(env[key]).hostname;
       if (!compose.services[target]) problems.push(`${service}: ${key} points at ${target}, no compose service`);
-      else if (dependsOn(compose.services[service])[target]?.condition !== 'service_healthy') problems.push(`${service}: does not wait for ${target} (${key}) to be healthy`);
+      else if (dependsOn(compose.services[service])[target]?.condition !== 'service_healthy')
+        problems.push(`${service}: does not wait for ${target} (${key}) to be healthy`);
     }
     return problems;
   });
@@ -129,7 +130,7 @@ export const composeHealthRule: ComposeRule = (compose, host) => {
 };
 
 function megabytes(value: unknown): number | undefined {
-  const match = /^(\d+)([kmg])?b?$/i.exec(String(value as string));
+  const match = /^(\d+)([kmg])?b?$/i.exec(String(value));
   if (!match) return undefined;
   const unit = (match[2] ?? '').toLowerCase();
   return Number(match[1]) * ({ '': 1 / 1024 / 1024, k: 1 / 1024, m: 1, g: 1024 } as Record<string, number>)[unit];

@@ -222,7 +222,12 @@ export const serviceRule: Rule = (rendering) =>
     if (pods.length === 0) return [`${id(service)}: selects no pods`];
     return (service.spec.ports ?? []).flatMap((port: any) => {
       const target = port.targetPort ?? port.port;
-      const served = pods.some((deployment) => deployment.spec.template.spec.containers.some((container: any) => namedPort(container, target) !== undefined && (typeof target === 'string' || (container.ports ?? []).some((entry: any) => entry.containerPort === target))));
+      const served = pods.some((deployment) =>
+        deployment.spec.template.spec.containers.some(
+          (container: any) =>
+            namedPort(container, target) !== undefined && (typeof target === 'string' || (container.ports ?? []).some((entry: any) => entry.containerPort === target)),
+        ),
+      );
       return served ? [] : [`${id(service)}: targetPort ${target} is no container port of the selected pods`];
     });
   });
@@ -233,7 +238,11 @@ export const autoscalerRule: Rule = (rendering) => {
   const deployments = of(rendering, 'Deployment');
   const targets = [
     ...of(rendering, 'HorizontalPodAutoscaler').map((hpa) => ({ by: id(hpa), kind: hpa.spec?.scaleTargetRef?.kind, name: hpa.spec?.scaleTargetRef?.name })),
-    ...of(rendering, 'ScaledObject').map((scaled) => ({ by: id(scaled), kind: scaled.spec?.scaleTargetRef?.kind ?? 'Deployment', name: scaled.spec?.scaleTargetRef?.name })),
+    ...of(rendering, 'ScaledObject').map((scaled) => ({
+      by: id(scaled),
+      kind: scaled.spec?.scaleTargetRef?.kind ?? 'Deployment',
+      name: scaled.spec?.scaleTargetRef?.name,
+    })),
   ];
   const problems = targets
     .filter((target) => target.kind !== 'Deployment' || !deployments.some((deployment) => deployment.metadata.name === target.name))
@@ -267,7 +276,8 @@ export const kedaRule: Rule = (rendering, secrets) => {
       const queue = trigger.metadata?.queueName;
       if (!queues.has(queue)) problems.push(`${id(scaled)}: queue ${queue} is no queue of @app/contracts`);
       else if (queue !== target.app.workQueue) problems.push(`${id(scaled)}: queue ${queue}, but ${target.app.name} works on ${target.app.workQueue ?? 'no queue'}`);
-      if (trigger.metadata?.protocol !== 'http') problems.push(`${id(scaled)}: rabbitmq protocol ${trigger.metadata?.protocol ?? '(auto)'}, want http (counts unacked messages)`);
+      if (trigger.metadata?.protocol !== 'http')
+        problems.push(`${id(scaled)}: rabbitmq protocol ${trigger.metadata?.protocol ?? '(auto)'}, want http (counts unacked messages)`);
       const auth = authentications.get(trigger.authenticationRef?.name);
       if (!auth) problems.push(`${id(scaled)}: authenticationRef ${trigger.authenticationRef?.name} is no TriggerAuthentication here`);
       for (const ref of auth?.spec?.secretTargetRef ?? []) {
@@ -306,7 +316,11 @@ function allows(rules: any[], wanted: PolicyPort, container?: any): boolean {
   return rules.some((rule) => {
     const ports: any[] = rule.ports ?? [];
     if (ports.length === 0) return true;
-    return ports.some((entry) => (entry.protocol ?? 'TCP') === wanted.protocol && (entry.port === undefined || entry.port === wanted.port || (container && namedPort(container, entry.port) === wanted.port)));
+    return ports.some(
+      (entry) =>
+        (entry.protocol ?? 'TCP') === wanted.protocol &&
+        (entry.port === undefined || entry.port === wanted.port || (container && namedPort(container, entry.port) === wanted.port)),
+    );
   });
 }
 
@@ -329,7 +343,10 @@ export const networkPolicyRule: Rule = (rendering, secrets) => {
   const ingressSources = new Map<string, string>(
     of(rendering, 'Ingress').flatMap((ingress) =>
       (ingress.spec?.rules ?? []).flatMap((rule: any) =>
-        (rule.http?.paths ?? []).map((path: any): [string, string] => [path.backend?.service?.name, INGRESS_CONTROLLER_NAMESPACES[ingress.spec?.ingressClassName] ?? '(unknown ingress class)']),
+        (rule.http?.paths ?? []).map((path: any): [string, string] => [
+          path.backend?.service?.name,
+          INGRESS_CONTROLLER_NAMESPACES[ingress.spec?.ingressClassName] ?? '(unknown ingress class)',
+        ]),
       ),
     ),
   );
@@ -350,7 +367,8 @@ export const networkPolicyRule: Rule = (rendering, secrets) => {
         .flatMap((policy) => policy.spec?.ingress ?? [])
         .filter((rule: any) => fromNamespace(rule, source));
       const port = container.ports?.[0]?.containerPort as number;
-      if (!allows(ingress, { protocol: 'TCP', port }, container)) problems.push(`${id(deployment)}: the Ingress routes to it but no NetworkPolicy admits port ${port} from ${source}`);
+      if (!allows(ingress, { protocol: 'TCP', port }, container))
+        problems.push(`${id(deployment)}: the Ingress routes to it but no NetworkPolicy admits port ${port} from ${source}`);
     }
   }
   return problems;
@@ -377,7 +395,9 @@ export const ingressRule: Rule = (rendering) =>
 // Every container image is pinned by digest.
 export const digestRule: Rule = (rendering) =>
   of(rendering, 'Deployment').flatMap((deployment) =>
-    deployment.spec.template.spec.containers.filter((container: any) => !/@sha256:[0-9a-f]{64}$/.test(container.image)).map((container: any) => `${id(deployment)}: image ${container.image} not pinned by digest`),
+    deployment.spec.template.spec.containers
+      .filter((container: any) => !/@sha256:[0-9a-f]{64}$/.test(container.image))
+      .map((container: any) => `${id(deployment)}: image ${container.image} not pinned by digest`),
   );
 
 export const RULES: Record<string, Rule> = {
