@@ -34,7 +34,13 @@ export function parseYamlDocuments(text: string): any[] {
 const cache = new Map<string, Rendering>();
 
 function kustomize(dir: string): K8sObject[] {
-  const output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  let output: string;
+  try {
+    output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the deploy tests need kubectl on the PATH (README, Set-up)', { cause: error });
+    throw error;
+  }
   return parseYamlDocuments(output) as K8sObject[];
 }
 
