@@ -1,7 +1,8 @@
 import { baseEnvSchema, durationMs, jwtKeyEnvSchema, parseEnv, port, positiveInt } from '@app/common';
 import { z } from 'zod';
 
-const coreEnvSchema = baseEnvSchema
+// Exported for the deploy tests, which hold the manifests' variables to it.
+export const coreEnvSchema = baseEnvSchema
   .merge(jwtKeyEnvSchema)
   .extend({
     CORE_PORT: port(3001),

@@ -1,7 +1,8 @@
 import { baseEnvSchema, durationMs, ianaTimeZone, jwtKeyEnvSchema, parseEnv, port, positiveInt } from '@app/common';
 import { z } from 'zod';
 
-const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
+// Exported for the deploy tests, which hold the manifests' variables to it.
+export const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
   PORT: port(3000),
   RPC_TIMEOUT_MS: positiveInt(5000),
   // Core bounds a sales view refresh by this; the gateway waits that long plus RPC_TIMEOUT_MS for its answer.

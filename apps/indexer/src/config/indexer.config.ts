@@ -1,7 +1,8 @@
 import { baseEnvSchema, parseEnv, port } from '@app/common';
 import { z } from 'zod';
 
-const indexerEnvSchema = baseEnvSchema.extend({
+// Exported for the deploy tests, which hold the manifests' variables to it.
+export const indexerEnvSchema = baseEnvSchema.extend({
   INDEXER_PORT: port(3002),
   ELASTICSEARCH_URL: z.string().url().optional(),
 });

@@ -7,7 +7,8 @@ import { fixtureNames } from '../feed/fixtures.util';
 
 const optionalInt = z.coerce.number().int().optional();
 
-const envFields = z.object({
+// Every variable the simulator reads (exported for the deploy tests).
+export const providerSimEnvFields = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PROVIDER_SIM_PORT: port(3004),
   // Loopback by default: the admin routes have no authentication. Containers set 0.0.0.0.
@@ -27,7 +28,7 @@ const envFields = z.object({
   PROVIDER_SIM_RETRY_AFTER_S: optionalInt,
   PROVIDER_SIM_FAULT_TIMES: optionalInt,
 });
-type EnvFields = z.infer<typeof envFields>;
+type EnvFields = z.infer<typeof providerSimEnvFields>;
 type VariableName = keyof EnvFields;
 
 // The variable behind each field of the shared schemas, so a bad value is reported under the name the user set.
@@ -129,7 +130,7 @@ function faultFrom(env: Partial<EnvFields>, problems: Problems): FaultSpec | nul
 export function loadProviderSimConfig(env: NodeJS.ProcessEnv = process.env, fixtures: string[] = fixtureNames()): ProviderSimConfig {
   const problems = new Problems();
   const fields: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(envFields.shape) as Array<[string, ZodTypeAny]>) {
+  for (const [name, schema] of Object.entries(providerSimEnvFields.shape) as Array<[string, ZodTypeAny]>) {
     const result = schema.safeParse(env[name]);
     if (result.success) fields[name] = result.data;
     else problems.add(name, result.error.issues.map((issue) => issue.message).join(', '));

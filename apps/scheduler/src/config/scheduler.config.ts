@@ -2,7 +2,8 @@ import { baseEnvSchema, durationMs, ianaTimeZone, parseEnv, port } from '@app/co
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 
-const schedulerEnvSchema = baseEnvSchema.extend({
+// Exported for the deploy tests, which hold the manifests' variables to it.
+export const schedulerEnvSchema = baseEnvSchema.extend({
   SCHEDULER_PORT: port(3003),
   PROVIDER_URL: z.string().url().default('http://127.0.0.1:3004/feed'),
   PROVIDER_TIMEZONE: ianaTimeZone('Europe/Madrid'),

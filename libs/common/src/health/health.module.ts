@@ -3,6 +3,7 @@ import { DomainError } from '../errors/domain.error';
 import { Controller, DynamicModule, Get, Inject, Module, Provider } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { shutdownSignalReceived } from '../lifecycle/startup';
 
 export interface ReadinessCheck {
   name: string;
@@ -36,6 +37,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   async ready() {
+    if (shutdownSignalReceived()) throw new DomainError('SERVICE_UNAVAILABLE', 'Not ready: shutting down', { checks: { shutdown: 'down' } });
     try {
       return await this.checkAll();
     } catch (error) {

@@ -51,13 +51,22 @@ interface Closable {
   close(): Promise<void>;
 }
 
-// SIGTERM/SIGINT: close the app (Nest runs the drain and shutdown hooks), then exit 0; a close that hangs
+let signalReceived = false;
+
+// True from the first SIGTERM/SIGINT on: /health/ready answers 503 at once, before the drain, so the app is taken
+// out of its Service while in-flight work finishes.
+export function shutdownSignalReceived(): boolean {
+  return signalReceived;
+}
+
+// SIGTERM/SIGINT: mark the app not ready, close it (Nest runs the drain and shutdown hooks), then exit 0; a close that hangs
 // past the deadline exits 1 so the orchestrator is not kept waiting.
 export function closeOnSignals(app: Closable, deadlineMs: number): void {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
+    signalReceived = true;
     process.stdout.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), message: `${signal} received, closing` })}\n`);
     setTimeout(() => {
       process.stderr.write(`${JSON.stringify({ level: 'error', message: `shutdown after ${signal} exceeded ${deadlineMs} ms` })}\n`);

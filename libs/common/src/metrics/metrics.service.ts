@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { getHeapStatistics } from 'node:v8';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 // One registry per app instance (not the global one), so several apps can share a process in tests.
@@ -31,6 +32,16 @@ export class MetricsService {
       help: 'Cache lookups by cache and result (hit, miss, bypass); hit ratio = hit / all',
       labelNames: ['cache', 'result'],
       registers: [this.registry],
+    });
+    // The default metrics have the heap's size and use, not its limit (NODE_OPTIONS --max-old-space-size): alert
+    // on nodejs_heap_size_used_bytes / this before the container's memory limit is reached.
+    new Gauge({
+      name: 'nodejs_heap_size_limit_bytes',
+      help: 'V8 heap size limit (--max-old-space-size plus the young generation)',
+      registers: [this.registry],
+      collect() {
+        this.set(getHeapStatistics().heap_size_limit);
+      },
     });
     this.inFlight = new Gauge({ name: 'rmq_messages_in_flight', help: 'Messages being handled now', registers: [this.registry] });
   }
