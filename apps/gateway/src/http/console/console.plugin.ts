@@ -1,4 +1,3 @@
-import fastifyStatic from '@fastify/static';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -38,6 +37,9 @@ export function registerConsole(fastify: FastifyInstance, root = findConsoleBuil
         reply.header('content-security-policy', CONSOLE_CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
         done();
       });
+      // Loaded here, not at the top: it pulls in an ES module (content-disposition 3) that Node 24 requires natively
+      // but the unit tier's jest cannot, and no unit spec serves the console.
+      const { default: fastifyStatic } = await import('@fastify/static');
       await scope.register(fastifyStatic, {
         root: join(root, 'assets'),
         prefix: '/assets/',
