@@ -49,7 +49,7 @@ export class DeadLettersRepository {
           any
             .where("letter.reason ILIKE :text ESCAPE '\\'", { text })
             .orWhere("letter.body ILIKE :text ESCAPE '\\'", { text })
-            .orWhere("letter.headers::text ILIKE :text ESCAPE '\\'", { text }),
+            .orWhere("CAST(letter.headers AS text) ILIKE :text ESCAPE '\\'", { text }),
         ),
       );
     }
