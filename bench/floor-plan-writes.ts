@@ -3,7 +3,7 @@ import amqplib, { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { Pool, PoolClient } from 'pg';
-import { DomainError, durableQueueOptions, REQUEST_ID_HEADER } from '@app/common';
+import { DomainError, durableQueueOptions, MetricsService, REQUEST_ID_HEADER } from '@app/common';
 import type { Actor, PlanDocument, Precondition } from '@app/contracts';
 import type { PlanEntity, PlansRepository } from '@app/persistence';
 import { mergePatch } from '../apps/core/src/plans/merge-patch.util';
@@ -160,7 +160,7 @@ export async function registerPlanWrites(app: FastifyInstance, redis: Redis, acc
   await channel.assertQueue(options.queue, durableQueueOptions(options.queue));
   await channel.bindQueue(options.queue, options.exchange, 'plan.*');
   const relay = new FloorRelay(pool, channel, options.exchange);
-  const cache = new PlanCacheWriter(redis);
+  const cache = new PlanCacheWriter(redis, new MetricsService());
   const findById = async (id: string): Promise<PlanEntity | null> => (await pool.query<PlanEntity>(FIND_PLAN, [id])).rows[0] ?? null;
   // explainMiss() reads through the repository's findById; the floor hands it the same read on its pool.
   const support: PlanWriteSupport = new PlanWriteSupport(new PlanSchemaValidator(), { findById } as unknown as PlansRepository);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { QUEUES } from '@app/contracts';
 import { nameBasedOrderIds } from '../../apps/gateway/src/orders/place-orders.use-case';
 import { ApiClient, expectErrorEnvelope, loginAdmin, signupAndLogin } from '../support/api-client';
 import { AppProcess, startApp } from '../support/app-process';
@@ -112,8 +113,9 @@ describe('broker unreachable from the gateway at POST time (e2e)', () => {
     const elapsed = Date.now() - started;
     const refusedBulk = await api.post('/api/v1/orders/bulk', { orders: [order(), order()] }, { token: user.accessToken });
 
-    expectErrorEnvelope(refused, 503, 'SERVICE_UNAVAILABLE');
-    expectErrorEnvelope(refusedBulk, 503, 'SERVICE_UNAVAILABLE');
+    // Never sent: a certain refusal, and the envelope says so.
+    expect(expectErrorEnvelope(refused, 503, 'SERVICE_UNAVAILABLE').details).toEqual({ outcome: 'not_accepted' });
+    expect(expectErrorEnvelope(refusedBulk, 503, 'SERVICE_UNAVAILABLE').details).toEqual({ outcome: 'not_accepted' });
     expect(elapsed).toBeLessThan(1000);
     expect(await stores.redis.exists(`order:${lostId}`, `idem:${user.id}:${key}`)).toBe(0);
     expect(await stores.redis.keys('order:*')).not.toContain(`order:${lostId}`);
@@ -194,5 +196,74 @@ describe('Redis down or flushed under orders (e2e)', () => {
     const afterFlush = await api.post('/api/v1/orders', body, { token: user.accessToken, headers: { 'idempotency-key': key } });
     expect(afterFlush.text).toBe(keyed.text);
     expect(await stores.countForUser(user.id)).toBe(3);
+  }, 60_000);
+});
+
+describe('broker took the order but its confirm never came back (e2e)', () => {
+  // The gateway reaches RabbitMQ through a proxy that can hold back the broker's replies (the confirms); core
+  // reaches it directly and stores what the broker took.
+  const proxy = new TcpProxy(3448, { host: '127.0.0.1', port: 5672 });
+  let core: AppProcess;
+  let gateway: AppProcess;
+  let api: ApiClient;
+  let stores: OrderStores;
+
+  beforeAll(async () => {
+    await proxy.start();
+    core = await startApp('core', 3451);
+    gateway = await startApp('gateway', 3450, { RABBITMQ_URL: proxy.url(TEST_ENV.RABBITMQ_URL), ORDER_PUBLISH_TIMEOUT_MS: '4000' });
+    api = new ApiClient(gateway.url);
+    stores = await new OrderStores().open();
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([gateway, core].map((app) => app?.stop()));
+    await proxy.cut();
+    await stores?.close();
+  });
+
+  const ready = () => eventually(async () => expect((await fetch(`${gateway.url}/health/ready`)).status).toBe(200), 20_000, 200);
+  // An AMQP basic.publish (class 60, method 40) to the default exchange with routing key core.orders: only the
+  // gateway's order publisher sends it, so only its connection gets its confirms held.
+  const ORDER_PUBLISH = Buffer.concat([Buffer.from([0, 60, 0, 40, 0, 0, 0, QUEUES.orders.length]), Buffer.from(QUEUES.orders)]);
+
+  it('should answer 503 with the order id and an unknown outcome when the connection closes before the confirm, and a retry with the key never duplicates the stored order', async () => {
+    const user = await signupAndLogin(api);
+    const key = `unconfirmed-${randomUUID()}`;
+    const [id] = nameBasedOrderIds(user.id, key, 'single', 1);
+    const body = order();
+
+    proxy.holdRepliesAfter(ORDER_PUBLISH);
+    const pending = api.post('/api/v1/orders', body, { token: user.accessToken, headers: { 'idempotency-key': key } });
+    // The broker has it: core stores it, while the gateway still waits for the confirm.
+    await eventually(async () => expect(await stores.rows([id])).toHaveLength(1), 3500, 50);
+    expect(proxy.holding).toBe(1);
+    proxy.dropHeld();
+    const answer = await pending;
+
+    expect(expectErrorEnvelope(answer, 503, 'SERVICE_UNAVAILABLE').details).toEqual({ outcome: 'unknown', order_id: id });
+    await ready();
+    const read = await api.get(`/api/v1/orders/${id}`, { token: user.accessToken });
+    expect({ status: read.status, id: read.body.id, status_field: read.body.status }).toEqual({ status: 200, id, status_field: 'stored' });
+    const retried = await api.post('/api/v1/orders', body, { token: user.accessToken, headers: { 'idempotency-key': key } });
+    expect({ status: retried.status, id: retried.body.id }).toEqual({ status: 202, id });
+    expect(await stores.countForUser(user.id)).toBe(1);
+  }, 60_000);
+
+  it('should answer 503 with the order id and an unknown outcome when the confirm times out, and GET /orders/{id} then tells it was stored', async () => {
+    await ready();
+    const user = await signupAndLogin(api);
+
+    proxy.holdRepliesAfter(ORDER_PUBLISH);
+    const answer = await api.post('/api/v1/orders', order(), { token: user.accessToken });
+    const details = expectErrorEnvelope(answer, 503, 'SERVICE_UNAVAILABLE').details;
+    proxy.dropHeld();
+    await ready();
+
+    expect(details).toEqual({ outcome: 'unknown', order_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    await eventually(async () => {
+      const read = await api.get(`/api/v1/orders/${details.order_id}`, { token: user.accessToken });
+      expect({ status: read.status, order: read.body.status }).toEqual({ status: 200, order: 'stored' });
+    });
+    expect(await stores.countForUser(user.id)).toBe(1);
   }, 60_000);
 });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 // TEST_SLOT (0-7) lets several checkouts run the tiers at once on one machine: each slot has its own
 // database, vhost, Redis database and port range.
 export const TEST_SLOT = Number(process.env.TEST_SLOT ?? 0);
-const SUFFIX = TEST_SLOT ? `_${TEST_SLOT}` : '';
+// TEST_NAMESPACE (the fault runner's `faults`) gives a run a database and vhost of its own within the slot.
+const SUFFIX = `${process.env.TEST_NAMESPACE ? `_${process.env.TEST_NAMESPACE}` : ''}${TEST_SLOT ? `_${TEST_SLOT}` : ''}`;
 export const TEST_DB = `plans_platform_test${SUFFIX}`;
 export const TEST_VHOST = `plans_test${SUFFIX}`;
 // Redis has 16 databases (0-15): slots 0-6 use 9-15, slot 7 takes database 8, which nothing else uses.

@@ -27,3 +27,4 @@ export * from './logging/pino-logger.service';
 export * from './http/http-logging';
 export * from './rmq/rmq-replies.flush';
 export * from './lifecycle/bootstrap';
+export * from './logging/outage.log';

@@ -47,12 +47,12 @@ describe('content cache fills (PostgreSQL + Redis)', () => {
   function replica(): Replica {
     const redis = new Redis(TEST_ENV.REDIS_URL);
     const metrics = new ContentMetrics(new MetricsService());
-    const store = new ContentCacheStore(redis, { contentCacheTtlSeconds: 600 });
+    const store = new ContentCacheStore(redis, { contentCacheTtlSeconds: 600 }, new MetricsService());
     const filler = new ContentCacheFiller(store, metrics, hooks);
     const outbox = new OutboxRepository(dataSource);
     const support = new ContentWriteSupport(dataSource, contents, outbox, store);
     const users = new UsersRepository(dataSource);
-    const principals = new PrincipalCacheWriter(new PrincipalCache(redis));
+    const principals = new PrincipalCacheWriter(new PrincipalCache(redis), new MetricsService());
     return {
       redis,
       query: new ContentQueryService(contents, store, filler, metrics),

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis, { ChainableCommander } from 'ioredis';
-import { REDIS } from '@app/common';
+import { MetricsService, OutageLog, REDIS } from '@app/common';
 import {
   CONTENT_AUTHOR_PREFIX,
   CONTENT_GENERATION_KEY,
@@ -63,13 +63,15 @@ const REPAIR_INTERVAL_MS = 1000;
 // kept and retried every second until it lands (each is guarded or idempotent, so a late one is still right).
 @Injectable()
 export class ContentCacheStore implements OnModuleDestroy {
-  private readonly logger = new Logger(ContentCacheStore.name);
   private readonly redis: ContentRedis;
   private readonly repairs = new Map<string, { order: number; run: () => Promise<unknown> }>();
   private repairTimer?: NodeJS.Timeout;
   readonly ttlSeconds: number;
 
-  constructor(@Inject(REDIS) redis: Redis, @Inject(CORE_CONFIG) config: Pick<CoreConfig, 'contentCacheTtlSeconds'>) {
+  private readonly redisOutage: OutageLog;
+
+  constructor(@Inject(REDIS) redis: Redis, @Inject(CORE_CONFIG) config: Pick<CoreConfig, 'contentCacheTtlSeconds'>, metrics: MetricsService) {
+    this.redisOutage = metrics.outage('redis');
     this.ttlSeconds = config.contentCacheTtlSeconds;
     for (const command of Object.values(CONTENT_READ_COMMANDS)) redis.defineCommand(command.name, { numberOfKeys: command.numberOfKeys, lua: command.lua });
     redis.defineCommand('contentItemWrite', { numberOfKeys: 1, lua: ITEM_WRITE_LUA });
@@ -109,13 +111,17 @@ export class ContentCacheStore implements OnModuleDestroy {
 
   // A fill's writes: guarded like every write; a failure only costs the next reader a miss.
   async fillItem(item: ContentItemEntity, author: ContentAuthor): Promise<void> {
-    await Promise.all([this.writeItem(item), this.writeAuthor(author)]).catch((error: Error) => this.logger.warn(`content item fill not cached: ${error.message}`));
+    await Promise.all([this.writeItem(item), this.writeAuthor(author)]).then(
+      () => this.redisOutage.recovered(),
+      (error: Error) => this.redisOutage.failed('content-fill', error),
+    );
   }
 
   async fillList(generation: string, suffix: string, body: string): Promise<void> {
-    await this.redis
-      .set(contentListKey(generation, suffix), body, 'EX', this.ttlSeconds)
-      .catch((error: Error) => this.logger.warn(`content page not cached: ${error.message}`));
+    await this.redis.set(contentListKey(generation, suffix), body, 'EX', this.ttlSeconds).then(
+      () => this.redisOutage.recovered(),
+      (error: Error) => this.redisOutage.failed('content-fill', error),
+    );
   }
 
   // After a committed create or update: the new version written through, and every cached page retired.
@@ -164,7 +170,7 @@ export class ContentCacheStore implements OnModuleDestroy {
   }
 
   async unlock(key: string, token: string): Promise<void> {
-    await this.redis.contentUnlock(`content:lock:${key}`, token).catch((error: Error) => this.logger.warn(`content fill lock not released: ${error.message}`));
+    await this.redis.contentUnlock(`content:lock:${key}`, token).catch((error: Error) => this.redisOutage.failed('content-unlock', error));
   }
 
   private retirePages(): Promise<void> {
@@ -185,7 +191,7 @@ export class ContentCacheStore implements OnModuleDestroy {
     try {
       await run();
     } catch (error) {
-      this.logger.warn(`content cache write ${key} failed, retrying until it lands: ${(error as Error).message}`);
+      this.redisOutage.failed('content-write', error); // kept and retried until it lands
       const pending = this.repairs.get(key);
       if (!pending || pending.order <= order) this.repairs.set(key, { order, run });
       this.scheduleRepairs();
@@ -203,6 +209,7 @@ export class ContentCacheStore implements OnModuleDestroy {
     for (const [key, pending] of [...this.repairs]) {
       try {
         await pending.run();
+        this.redisOutage.recovered();
         if (this.repairs.get(key) === pending) this.repairs.delete(key);
       } catch {
         break; // Redis is still away; try again later

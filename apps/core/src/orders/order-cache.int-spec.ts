@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { MetricsService } from '@app/common';
 import { decodeCachedOrder, orderCacheKey } from '@app/contracts';
 import { TEST_ENV } from '../../../../test/support/test-env';
 import { GatewayConfig } from '../../../gateway/src/config/gateway.config';
@@ -16,8 +17,8 @@ describe('order cache writes (Redis)', () => {
 
   beforeAll(() => {
     redis = new Redis(TEST_ENV.REDIS_URL);
-    gateway = new OrderCacheStore(redis, { ORDER_CACHE_TTL: 60_000, IDEMPOTENCY_KEY_TTL: 86_400_000 } as GatewayConfig);
-    core = new OrderCacheWriter(redis, { ORDER_CACHE_TTL: 60_000 } as CoreConfig);
+    gateway = new OrderCacheStore(redis, { ORDER_CACHE_TTL: 60_000, IDEMPOTENCY_KEY_TTL: 86_400_000 } as GatewayConfig, new MetricsService());
+    core = new OrderCacheWriter(redis, { ORDER_CACHE_TTL: 60_000 } as CoreConfig, new MetricsService());
   });
   afterAll(() => redis.quit());
 

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
-import { REDIS } from '@app/common';
+import { MetricsService, OutageLog, REDIS } from '@app/common';
 import { encodeCachedOrder, orderCacheKey } from '@app/contracts';
 import { CORE_CONFIG, CoreConfig } from '../config/core.config';
 
@@ -16,13 +16,15 @@ export interface CachedOrder {
 // Redis is only a cache: a failed write is logged and the batch goes on (readers then miss or bypass).
 @Injectable()
 export class OrderCacheWriter {
-  private readonly logger = new Logger(OrderCacheWriter.name);
+  private readonly redisOutage: OutageLog;
   private readonly ttlMs: number;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CORE_CONFIG) config: CoreConfig,
+    metrics: MetricsService,
   ) {
+    this.redisOutage = metrics.outage('redis');
     this.ttlMs = config.ORDER_CACHE_TTL;
   }
 
@@ -33,10 +35,11 @@ export class OrderCacheWriter {
     if (dropped.length > 0) pipeline.del(...dropped.map(orderCacheKey));
     try {
       const results = (await pipeline.exec()) ?? [];
-      const failed = results.filter(([error]) => error).length;
-      if (failed > 0) this.logger.warn(`order cache: ${failed} of ${results.length} writes failed`);
+      const failure = results.find(([error]) => error)?.[0];
+      if (failure) this.redisOutage.failed('order-cache', failure);
+      else this.redisOutage.recovered();
     } catch (error) {
-      this.logger.warn(`order cache unavailable, ${orders.length} stored order(s) not cached: ${(error as Error).message}`);
+      this.redisOutage.failed('order-cache', error);
     }
   }
 }

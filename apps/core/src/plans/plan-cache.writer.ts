@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
-import { REDIS } from '@app/common';
+import { MetricsService, OutageLog, REDIS } from '@app/common';
 import { PLAN_CACHE_TTL_SECONDS, planCacheKey } from '@app/contracts';
 import { PlanEntity } from '@app/persistence';
 import { canonicalJson } from './canonical-json.util';
@@ -20,12 +20,16 @@ type RedisWithPlanCache = Redis & {
 };
 
 // Called only after the transaction committed. If Redis refuses, the entry is dropped so no reader can be
-// served the old plan; a failing drop is logged (Redis is then down, and readers bypass it anyway).
+// served the old plan. A failure is counted every time and logged once per outage (readers bypass Redis then).
 @Injectable()
 export class PlanCacheWriter {
-  private readonly logger = new Logger(PlanCacheWriter.name);
+  private readonly redisOutage: OutageLog;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    metrics: MetricsService,
+  ) {
+    this.redisOutage = metrics.outage('redis');
     this.redis.defineCommand('setPlanIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
   }
 
@@ -41,9 +45,10 @@ export class PlanCacheWriter {
     const key = planCacheKey(id);
     try {
       await (this.redis as RedisWithPlanCache).setPlanIfNewer(key, version, etag, modified, body, deleted, PLAN_CACHE_TTL_SECONDS);
+      this.redisOutage.recovered();
     } catch (error) {
-      this.logger.warn(`plan cache write failed for ${id}, dropping the entry: ${(error as Error).message}`);
-      await this.redis.del(key).catch(() => this.logger.error(`could not drop cached plan ${id}; Redis is unreachable`));
+      this.redisOutage.failed('plan-cache', error);
+      await this.redis.del(key).catch((dropError: unknown) => this.redisOutage.failed('plan-cache-drop', dropError));
     }
   }
 }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
-import { DomainError, MetricsService, principalKey, REDIS } from '@app/common';
+import { DomainError, MetricsService, OutageLog, principalKey, REDIS } from '@app/common';
 import { PATTERNS, Principal, Role } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { CoreClient } from '../core-client/core.client';
@@ -36,7 +36,7 @@ export interface AccessPolicy {
 // core is asked only when the principal is not cached.
 @Injectable()
 export class AccessService {
-  private readonly logger = new Logger(AccessService.name);
+  private readonly redisOutage: OutageLog;
 
   constructor(
     private readonly jwt: JwtVerifier,
@@ -44,7 +44,9 @@ export class AccessService {
     private readonly metrics: MetricsService,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.redisOutage = metrics.outage('redis');
+  }
 
   // The cache fast path's check: the bearer token through the shared verifier (no passport machinery on the hot
   // path), then the same admission as the Nest guard. A refused token is counted against the anonymous limit.
@@ -94,10 +96,12 @@ export class AccessService {
       cached = raw ? (JSON.parse(raw) as Principal) : null;
       cache = cached ? 'HIT' : 'MISS';
       if (prefetched && !prefetched[0]) request.prefetched = Array.isArray(prefetched[1]) ? prefetched[1] : [prefetched[1]];
+      this.redisOutage.recovered();
     } catch (error) {
       if (error instanceof DomainError) throw error;
-      // Fail open on the limiter: a cache outage must not take the API down. The outage shows on /health/ready.
-      this.logger.warn(`Redis unavailable, authorizing from core: ${(error as Error).message}`);
+      // Fail open on the limiter: a cache outage must not take the API down. The outage shows on /health/ready,
+      // and is logged once when it starts and once when it ends (not once per request).
+      this.redisOutage.failed('authorize', error);
     }
     request.accessChecked = true;
     this.metrics.cacheLookups.inc({ cache: 'principal', result: cache.toLowerCase() });
@@ -123,8 +127,9 @@ export class AccessService {
       const [[error, result]] = (await queueRateLimit(this.redis.pipeline(), `ip:${request.ip}`).exec()) as [[Error | null, [number, number]]];
       if (error) throw error;
       counter = result;
+      this.redisOutage.recovered();
     } catch (error) {
-      this.logger.warn(`rate limiter unavailable: ${(error as Error).message}`);
+      this.redisOutage.failed('rate-limit', error);
       return;
     }
     request.accessChecked = true;

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
-import { REDIS } from '@app/common';
+import { MetricsService, OutageLog, REDIS } from '@app/common';
 import { encodeCachedOrder, orderCacheKey } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { idempotencyKey, IdempotencyRecord } from './idempotency.store';
@@ -17,12 +17,15 @@ export interface AcceptedOrder {
 // 202 still goes out, and reads fall back to core.
 @Injectable()
 export class OrderCacheStore {
-  private readonly logger = new Logger(OrderCacheStore.name);
+  private readonly redisOutage: OutageLog;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.redisOutage = metrics.outage('redis');
+  }
 
   async accepted(orders: AcceptedOrder[], answer?: { userId: string; key: string; record: IdempotencyRecord }): Promise<void> {
     if (orders.length === 1 && !answer) return this.acceptedOne(orders[0]);
@@ -31,10 +34,11 @@ export class OrderCacheStore {
     if (answer) pipeline.set(idempotencyKey(answer.userId, answer.key), JSON.stringify(answer.record), 'PX', this.config.IDEMPOTENCY_KEY_TTL);
     try {
       const results = (await pipeline.exec()) ?? [];
-      const failed = results.filter(([error]) => error).length;
-      if (failed > 0) this.logger.warn(`order cache: ${failed} of ${results.length} writes failed after a confirmed publish`);
+      const failure = results.find(([error]) => error)?.[0];
+      if (failure) this.redisOutage.failed('order-cache', failure);
+      else this.redisOutage.recovered();
     } catch (error) {
-      this.logger.warn(`order cache unavailable after a confirmed publish: ${(error as Error).message}`);
+      this.redisOutage.failed('order-cache', error);
     }
   }
 
@@ -42,8 +46,9 @@ export class OrderCacheStore {
   private async acceptedOne(order: AcceptedOrder): Promise<void> {
     try {
       await this.redis.set(orderCacheKey(order.id), encodeCachedOrder(order.ownerId, order.viewJson), 'PX', this.config.ORDER_CACHE_TTL, 'NX');
+      this.redisOutage.recovered();
     } catch (error) {
-      this.logger.warn(`order cache unavailable after a confirmed publish: ${(error as Error).message}`);
+      this.redisOutage.failed('order-cache', error);
     }
   }
 }

@@ -6,8 +6,23 @@ import { assertTopology, DomainError, REQUEST_ID_HEADER, withStartupTimeout } fr
 import { encodeOrdersPlaceMessage, OrderPlacement, QUEUES } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 
+// A certain refusal: the broker never took the order (it was never sent, or the broker said no). Safe to retry.
 function notAccepted(reason: string): DomainError {
-  return new DomainError('SERVICE_UNAVAILABLE', `The order was not accepted: ${reason}. Retry, with the same Idempotency-Key to be safe.`);
+  return new DomainError('SERVICE_UNAVAILABLE', `The order was not accepted: ${reason}. Retry, with the same Idempotency-Key to be safe.`, {
+    outcome: 'not_accepted',
+  });
+}
+
+// The order was sent but no confirm came back (the connection closed, or the confirm timed out): the broker may
+// hold it and core may store it later. The answer says so and names the order, so GET /orders/{id} tells later;
+// a retry with the same Idempotency-Key lands on the same id and never duplicates it.
+export function outcomeUnknown(reason: string, orders: OrderPlacement[]): DomainError {
+  const ids = orders.map((order) => order.id);
+  return new DomainError(
+    'SERVICE_UNAVAILABLE',
+    `The order's outcome is unknown: ${reason}. The broker may still have it: GET /orders/${ids[0]} tells whether it was stored; retry only with the same Idempotency-Key.`,
+    { outcome: 'unknown', order_id: ids[0], ...(orders.length > 1 ? { order_ids: ids } : {}) },
+  );
 }
 
 // Publishes orders to QUEUES.orders on its own connection and confirm channel. An order counts as published
@@ -62,8 +77,8 @@ export class OrderPublisher implements OnModuleInit, OnApplicationShutdown {
   }
 
   // Resolves once the broker has the orders (one message, so a bulk is all or nothing); rejects with
-  // SERVICE_UNAVAILABLE otherwise. After a timeout the broker may still take the message: hence the advice to
-  // retry with the same Idempotency-Key, which lands on the same order.
+  // SERVICE_UNAVAILABLE otherwise, its details.outcome telling a certain refusal (`not_accepted`) from an order the
+  // broker may still hold (`unknown`: a closed connection or a confirm timeout after the publish went out).
   publish(orders: OrderPlacement[], requestId: string): Promise<void> {
     const channel = this.channel;
     if (!channel) return Promise.reject(notAccepted('the message broker is unreachable'));
@@ -79,7 +94,7 @@ export class OrderPublisher implements OnModuleInit, OnApplicationShutdown {
         else resolve();
       };
       const timer = setTimeout(
-        () => settle(notAccepted(`no confirm from the broker within ${this.config.ORDER_PUBLISH_TIMEOUT_MS} ms`)),
+        () => settle(outcomeUnknown(`no confirm from the broker within ${this.config.ORDER_PUBLISH_TIMEOUT_MS} ms`, orders)),
         this.config.ORDER_PUBLISH_TIMEOUT_MS,
       );
       try {
@@ -97,10 +112,9 @@ export class OrderPublisher implements OnModuleInit, OnApplicationShutdown {
           },
           (error: unknown) => {
             const wasReturned = this.returned.delete(messageId);
-            if (error)
-              settle(
-                notAccepted(error instanceof Error && error.message === 'message nacked' ? 'the broker refused it (the queue is full?)' : 'the broker connection closed'),
-              );
+            // A nack is the broker's no; any other error means the channel closed before the confirm arrived.
+            if (error instanceof Error && error.message === 'message nacked') settle(notAccepted('the broker refused it (the queue is full?)'));
+            else if (error) settle(outcomeUnknown('the broker connection closed before it confirmed the order', orders));
             else if (wasReturned) settle(notAccepted('the orders queue does not exist'));
             else settle();
           },

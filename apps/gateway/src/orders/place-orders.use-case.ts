@@ -49,6 +49,13 @@ function reused(): DomainError {
 }
 
 // ' \n' cannot occur in a key (printable ASCII only), so single and bulk names never collide.
+// Every 503 of an order placement says whether the order may exist: only the publisher knows when it sent one
+// and got no confirm (`unknown`); any other 503 (Redis/core unreachable before the publish, a refusal) is certain.
+function certainUnlessUnknown(error: unknown): unknown {
+  if (!(error instanceof DomainError) || error.code !== 'SERVICE_UNAVAILABLE' || error.details?.outcome) return error;
+  return new DomainError(error.code, error.message, { ...error.details, outcome: 'not_accepted' });
+}
+
 export function nameBasedOrderIds(userId: string, key: string, kind: PlacementKind, count: number): string[] {
   if (kind === 'single') return [uuidv5(`${userId}\n${key}`, ORDER_ID_NAMESPACE)];
   return Array.from({ length: count }, (_, index) => uuidv5(`${userId}\n${key}\n${index}`, ORDER_ID_NAMESPACE));
@@ -81,11 +88,15 @@ export class PlaceOrdersUseCase {
 
   async execute(actor: Actor, kind: PlacementKind, inputs: OrderInput[], key: string | undefined, requestId: string): Promise<PlacedAnswer> {
     const prepared = this.prepare(actor, kind, inputs, key, requestId);
-    if (!prepared.key) {
-      await this.publish(prepared);
-      return prepared.answer;
+    try {
+      if (!prepared.key) {
+        await this.publish(prepared);
+        return prepared.answer;
+      }
+      return await this.withKey(prepared, prepared.key);
+    } catch (error) {
+      throw certainUnlessUnknown(error);
     }
-    return this.withKey(prepared, prepared.key);
   }
 
   private prepare(actor: Actor, kind: PlacementKind, inputs: OrderInput[], key: string | undefined, requestId: string): Prepared {

@@ -17,7 +17,8 @@ export function createFastifyAdapter(options: { bodyLimit?: number; trustProxy?:
     ...options,
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => saneRequestId(request.headers[REQUEST_ID_HEADER]),
-    return503OnClosing: true,
+    // Fastify's own closing 503 has a body outside the contract's envelope: registerHttpLogging answers instead.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     frameworkErrors: (error: { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
       const message =
@@ -36,8 +37,23 @@ export function createFastifyAdapter(options: { bodyLimit?: number; trustProxy?:
 export function registerHttpLogging(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const logger = app.get(PinoLoggerService).pino;
+  let closing = false;
+  fastify.addHook('preClose', (done: () => void) => {
+    closing = true;
+    done();
+  });
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('X-Request-Id', request.id);
+    // Shutting down (SIGTERM): a request that still reaches this process gets a 503 in the envelope, and the
+    // connection closes so the client's next request goes to a replica that is up.
+    if (closing) {
+      void reply
+        .status(503)
+        .header('Connection', 'close')
+        .header('Content-Type', 'application/json; charset=utf-8')
+        .send(errorEnvelope({ code: 'SERVICE_UNAVAILABLE', message: 'The service is shutting down; retry' }, request.id));
+      return;
+    }
     runWithRequestContext({ requestId: request.id }, done);
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

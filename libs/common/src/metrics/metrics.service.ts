@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { getHeapStatistics } from 'node:v8';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { OutageLog } from '../logging/outage.log';
 
 // One registry per app instance (not the global one), so several apps can share a process in tests.
 @Injectable()
@@ -10,6 +11,8 @@ export class MetricsService {
   readonly messageDuration: Histogram<'pattern' | 'outcome'>;
   readonly cacheLookups: Counter<'cache' | 'result'>;
   readonly inFlight: Gauge;
+  readonly dependencyFailures: Counter<'dependency' | 'operation'>;
+  private readonly outages = new Map<string, OutageLog>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -44,6 +47,22 @@ export class MetricsService {
       },
     });
     this.inFlight = new Gauge({ name: 'rmq_messages_in_flight', help: 'Messages being handled now', registers: [this.registry] });
+    this.dependencyFailures = new Counter({
+      name: 'dependency_failures_total',
+      help: 'Operations that failed because a dependency (redis, ...) was unavailable, by dependency and operation',
+      labelNames: ['dependency', 'operation'],
+      registers: [this.registry],
+    });
+  }
+
+  // The app's one outage log per dependency: every caller shares its state, so an outage logs once.
+  outage(dependency: string): OutageLog {
+    let log = this.outages.get(dependency);
+    if (!log) {
+      log = new OutageLog(dependency, this.dependencyFailures);
+      this.outages.set(dependency, log);
+    }
+    return log;
   }
 
   gauge(name: string, help: string, collect: () => Promise<number> | number): Gauge {

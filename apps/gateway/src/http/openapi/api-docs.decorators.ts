@@ -22,7 +22,8 @@ const ERRORS: Record<ErrorStatus, { description: string; headers?: HeaderName[] 
   428: { description: 'PRECONDITION_REQUIRED: send If-Match with the current ETag' },
   429: { description: 'RATE_LIMITED: over the hourly limit', headers: ['Retry-After'] },
   503: {
-    description: 'SERVICE_UNAVAILABLE: a service the request needs cannot be reached (core; for a new order, the broker did not confirm it, so no 202 was given)',
+    description:
+      'SERVICE_UNAVAILABLE: a service the request needs cannot be reached (core; for a new order, the broker did not confirm it, so no 202 was given). For POST /orders and /orders/bulk, details.outcome tells which: "not_accepted" is a certain refusal (nothing was sent); "unknown" (with details.order_id, and details.order_ids for a bulk) means the order was sent without a confirm and may still be stored: GET /orders/{order_id} tells, and a retry with the same Idempotency-Key never duplicates it.',
   },
   504: { description: 'UPSTREAM_TIMEOUT: the core service did not answer in time (RPC_TIMEOUT_MS), or its database call ran past its bound' },
 };
