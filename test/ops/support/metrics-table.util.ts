@@ -54,3 +54,15 @@ export function familyOf(series: string, families: Map<string, string>): string 
   if (match && ['histogram', 'summary'].includes(families.get(match[1]) ?? '')) return match[1];
   return undefined;
 }
+
+// What rabbitmq_prometheus's /metrics/detailed?family=queue_coarse_metrics&family=queue_consumer_count serves (per
+// vhost and queue), which the rules and the dashboard may use; the Prometheus e2e test checks it against the broker.
+export const RABBITMQ_METRICS = [
+  'rabbitmq_detailed_queue_messages_ready',
+  'rabbitmq_detailed_queue_messages_unacked',
+  'rabbitmq_detailed_queue_messages',
+  'rabbitmq_detailed_queue_consumers',
+] as const;
+
+// Series Prometheus makes itself for every target.
+export const PROMETHEUS_SYNTHETIC_METRICS = ['up'] as const;
