@@ -4,7 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { AlertRule, alertsOf, loadRules, OPS_TESTS_DIR, promtool, REPO, ruleFiles } from './support/rules.util';
+import { familyOf, PROMETHEUS_SYNTHETIC_METRICS, RABBITMQ_METRICS, readmeMetricRows } from './support/metrics-table.util';
+import { parsePromql } from './support/promql.util';
+import { AlertRule, alertsOf, loadRules, OPS_TESTS_DIR, promtool, REPO, RuleFile, ruleFiles } from './support/rules.util';
 
 interface PromtoolTests {
   rule_files: string[];
@@ -49,6 +51,25 @@ function coverageProblems(alerts: AlertRule[], suites: PromtoolTests[]): string[
     if (!mine.some((test) => (test.exp_alerts ?? []).length > 0)) problems.push(`${alert}: no unit test where it fires`);
     if (!mine.some((test) => (test.exp_alerts ?? []).length === 0)) problems.push(`${alert}: no unit test where it does not fire`);
     return problems;
+  });
+}
+
+// Every metric a rule names exists: an app's (README table, tied to live /metrics by the e2e test), the broker's,
+// Prometheus's `up`, or a recording rule of these files.
+function metricProblems(files: RuleFile[]): string[] {
+  const families = new Map<string, string>([
+    ...readmeMetricRows().map(({ name, type }) => [name, type] as [string, string]),
+    ...[...RABBITMQ_METRICS, ...PROMETHEUS_SYNTHETIC_METRICS].map((name) => [name, 'gauge'] as [string, string]),
+  ]);
+  const rulesOf = files.flatMap(({ groups }) => groups.flatMap((group) => group.rules));
+  for (const rule of rulesOf) if ('record' in rule) families.set(rule.record, 'gauge');
+  return rulesOf.flatMap((rule) => {
+    const name = 'alert' in rule ? rule.alert : rule.record;
+    const parsed = parsePromql(rule.expr);
+    return [
+      ...parsed.errors.map((error) => `${name}: ${error}`),
+      ...parsed.metrics.filter((metric) => !familyOf(metric, families)).map((metric) => `${name}: ${metric} is exported by nothing`),
+    ];
   });
 }
 
@@ -120,8 +141,18 @@ describe('Prometheus alert rules', () => {
     expect(annotationProblems(alerts, anchors)).toEqual([]);
   });
 
+  it('should name only metrics the apps, rabbitmq_prometheus or the recording rules export', () => {
+    expect(metricProblems(rules)).toEqual([]);
+  });
+
   describe('each check, fed a broken copy', () => {
     const first = alerts[0];
+
+    it('should name a rule on a metric nobody exports', () => {
+      const broken: RuleFile = { file: 'broken.yml', groups: [{ name: 'broken', rules: [{ ...first, expr: 'max(dead_letters_stored) > 0' }] }] };
+
+      expect(metricProblems([broken])).toEqual([`${first.alert}: dead_letters_stored is exported by nothing`]);
+    });
 
     it('should name an alert without a description', () => {
       const broken = { ...first, annotations: { ...first.annotations, description: '' } };
