@@ -8,7 +8,10 @@ import { Platform, startPlatform } from '../support/platform';
 import { PrometheusServer, testScrapeConfig } from '../support/prometheus-server';
 import { EventTap } from '../support/rmq-probe';
 import { TEST_ENV, TEST_VHOST } from '../support/test-env';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { APP_NAMES, RABBITMQ_METRICS } from '../ops/support/metrics-table.util';
+import { substituteGrafanaVariables } from '../ops/support/promql.util';
 
 const RABBITMQ_PROMETHEUS = process.env.RABBITMQ_PROMETHEUS_TARGET ?? '127.0.0.1:15692';
 
@@ -56,6 +59,40 @@ describe('Prometheus with the repo rules against the running apps (e2e)', () => 
     expect(names).toEqual(expect.arrayContaining([...RABBITMQ_METRICS]));
     const consumers = await prometheus.query(`rabbitmq_detailed_queue_consumers{vhost="${TEST_VHOST}",queue="indexer.events"}`);
     expect(Number(consumers[0].value[1])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('should record the gateway SLO ratios from real traffic and evaluate every rule without error', async () => {
+    // A counter's first sample is its baseline: traffic after Prometheus has seen the series makes the rate.
+    expect((await platform.api.get('/api/v1/no-such-route')).status).toBe(404);
+    await eventually(async () => expect(await prometheus.query('http_request_duration_seconds_count{job="gateway",status="404"}')).not.toHaveLength(0), 20_000);
+    for (let i = 0; i < 5; i += 1) expect((await platform.api.get('/api/v1/no-such-route')).status).toBe(404);
+
+    await eventually(async () => {
+      const [rate] = await prometheus.query('gateway:http_requests:rate5m');
+      expect(Number(rate?.value[1])).toBeGreaterThan(0);
+    }, 20_000);
+    // No 5xx series exists yet, so the error ratio has no sample (and its alerts cannot fire), rather than a 0.
+    expect(await prometheus.query('gateway:http_request_errors:ratio_rate5m')).toEqual([]);
+    const rules = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as {
+      data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
+    };
+    const all = rules.data.groups.flatMap((group) => group.rules);
+    expect(all.length).toBeGreaterThan(25);
+    expect(all.filter((rule) => rule.health !== 'ok').map((rule) => `${rule.name}: ${rule.health} ${rule.lastError ?? ''}`)).toEqual([]);
+  });
+
+  it('should run every dashboard query without error', async () => {
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '../../ops/grafana/dashboards/platform.json'), 'utf8')) as {
+      panels: Array<{ title: string; targets?: Array<{ expr: string }> }>;
+    };
+    const queries = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => substituteGrafanaVariables(target.expr)));
+
+    expect(queries.length).toBeGreaterThan(20);
+    for (const query of queries) expect(Array.isArray(await prometheus.query(query))).toBe(true);
+    // The heap ratio has a series per app: the query reaches real data, not only valid syntax.
+    expect(
+      await prometheus.query(substituteGrafanaVariables('nodejs_heap_size_used_bytes{job=~"$service"} / nodejs_heap_size_limit_bytes{job=~"$service"}')),
+    ).toHaveLength(1);
   });
 
   it('should fire DeadLettersPresent once a poisoned message is dead-lettered, and not before', async () => {
