@@ -1,7 +1,7 @@
 // Holds docker-compose.yml (and the Prometheus, Grafana and RabbitMQ files it mounts) to the Compose
 // specification and to the apps' code. No Docker daemon runs here, so this is how compose is checked. Each rule
 // is also fed a broken copy, to show it fails.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
@@ -95,6 +95,39 @@ describe('docker-compose.yml', () => {
     expect(datasources.datasources).toEqual([expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090', isDefault: true })]);
     expect(mounted).toContainEqual(['./ops/grafana/dashboards', dashboards.providers[0].options.path, 'ro']);
     expect(mounted).toContainEqual(['./ops/grafana/provisioning', '/etc/grafana/provisioning', 'ro']);
+  });
+
+  it('should scrape the per-queue depth and consumers of rabbitmq_prometheus', () => {
+    const [prometheus] = parseYamlDocuments(readRepoFile('ops/prometheus/prometheus.yml'));
+    const rabbitmq = prometheus.scrape_configs.find((job: any) => job.job_name === 'rabbitmq');
+
+    expect(rabbitmq).toMatchObject({ metrics_path: '/metrics/detailed', params: { family: expect.arrayContaining(['queue_coarse_metrics', 'queue_consumer_count']) } });
+  });
+
+  it('should give Prometheus the alert rules through the mounted directory', () => {
+    const [source, target] = (compose.services.prometheus.volumes as string[]).find((volume) => volume.includes(':/etc/prometheus/rules'))!.split(':');
+    const [prometheus] = parseYamlDocuments(readRepoFile('ops/prometheus/prometheus.yml'));
+    const ruleFiles = readdirSync(join(REPO, source)).filter((file) => prometheus.rule_files.some((glob: string) => glob === `${target}/*.yml`) && file.endsWith('.yml'));
+    const alerts = ruleFiles.flatMap((file) =>
+      parseYamlDocuments(readRepoFile(`${source}/${file}`))[0].groups.flatMap((group: any) => group.rules.filter((rule: any) => rule.alert)),
+    );
+
+    expect(ruleFiles).toEqual(expect.arrayContaining(['platform.yml', 'slo.yml']));
+    expect(alerts.map((rule: any) => rule.alert)).toEqual(expect.arrayContaining(['AppDown', 'DeadLettersPresent', 'GatewayErrorBudgetBurnFast']));
+  });
+
+  it('should provision the platform dashboard on the provisioned Prometheus datasource', () => {
+    const [source] = (compose.services.grafana.volumes as string[]).find((volume) => volume.includes(':/var/lib/grafana/dashboards'))!.split(':');
+    const [datasources] = parseYamlDocuments(readRepoFile('ops/grafana/provisioning/datasources/prometheus.yml'));
+    const dashboard = JSON.parse(readRepoFile(`${source}/platform.json`));
+    const used = new Set<string>(
+      JSON.stringify(dashboard)
+        .match(/"uid":"[^"]*"/g)!
+        .map((uid: string) => uid.slice(7, -1)),
+    );
+
+    expect(dashboard.title).toBe('Plans platform');
+    expect([...used].filter((uid) => uid !== dashboard.uid)).toEqual([datasources.datasources[0].uid]);
   });
 });
 

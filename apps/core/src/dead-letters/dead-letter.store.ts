@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { createHash, randomUUID } from 'node:crypto';
-import { RmqConnection } from '@app/common';
+import { MetricsService, RmqConnection } from '@app/common';
 import { DeadLetterDetail, DeadLetterFilter, DeadLetterView, QUEUES, ReplayDeadLettersPayload, ReplayResult } from '@app/contracts';
 import { DeadLetterCriteria, DeadLetterEntity, DeadLettersRepository } from '@app/persistence';
 
@@ -71,7 +71,11 @@ export class DeadLetterStore implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly rmq: RmqConnection,
     private readonly letters: DeadLettersRepository,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    // From Postgres, so every core replica reports the same count (alerts take the max).
+    metrics.gauge('dead_letters_pending', 'Dead letters stored and not yet replayed', () => this.letters.countPending({}));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.rmq.channel.addSetup(async (channel: ConfirmChannel) => {

@@ -26,6 +26,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     metrics: MetricsService,
   ) {
     metrics.gauge('outbox_pending_events', 'Committed events not yet confirmed by RabbitMQ', () => this.outbox.countUnpublished());
+    // 0 when nothing waits: the alert is on how long the oldest event has waited, not on how many wait.
+    metrics.gauge('outbox_oldest_pending_age_seconds', 'Seconds the oldest unpublished outbox event has waited (0 when none)', async () => {
+      const { oldestAgeSeconds } = await this.outbox.backlog();
+      return oldestAgeSeconds ?? 0;
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

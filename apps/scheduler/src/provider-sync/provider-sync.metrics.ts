@@ -18,7 +18,9 @@ export class ProviderSyncMetrics {
   readonly plans: Counter<'kind'>;
   readonly ticks: Counter<'outcome'>;
   readonly circuit: Gauge;
+  readonly lastSuccess: Gauge;
   private lastCircuit = Number.NaN;
+  private lastSuccessSeconds = Number.NaN;
 
   constructor(metrics: MetricsService, states: ProviderSyncStateRepository, breaker: ProviderCircuitBreaker) {
     this.runs = new Counter({
@@ -60,6 +62,24 @@ export class ProviderSyncMetrics {
       }
       return this.lastCircuit;
     });
+    // The last sync that reached the provider and applied (or confirmed) its catalog, from Postgres like the
+    // circuit, so it is the same on every replica; alert ProviderSyncStale compares it with PROVIDER_SYNC_INTERVAL.
+    this.lastSuccess = metrics.gauge(
+      'provider_sync_last_success_timestamp_seconds',
+      'Unix time of the last successful provider sync (NaN until one is known)',
+      async () => {
+        try {
+          const { lastSyncedAt } = await Promise.race([
+            states.read(),
+            new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), STATE_READ_TIMEOUT_MS).unref()),
+          ]);
+          if (lastSyncedAt) this.lastSuccessSeconds = lastSyncedAt.getTime() / 1000;
+        } catch {
+          // keep the last value read
+        }
+        return this.lastSuccessSeconds;
+      },
+    );
   }
 
   recordRun(run: ProviderSyncRunRecord): void {

@@ -2,8 +2,10 @@ import { PublicRoute, SkipRateLimit } from '../http/route-access.decorators';
 import { DomainError } from '../errors/domain.error';
 import { Controller, DynamicModule, Get, Inject, Module, Provider } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Gauge } from 'prom-client';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { shutdownSignalReceived } from '../lifecycle/startup';
+import { MetricsService } from '../metrics/metrics.service';
 
 export interface ReadinessCheck {
   name: string;
@@ -26,7 +28,43 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
     @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
-  ) {}
+    metrics: MetricsService,
+  ) {
+    // The readiness checks again at scrape time, so Prometheus sees "running but not ready" (alert AppNotReady).
+    // Both gauges share one run of the checks per scrape.
+    let probe: Promise<number[]> | undefined;
+    const results = (): Promise<number[]> =>
+      (probe ??= Promise.all(
+        this.checks.map(({ check }) =>
+          withTimeout(check(), CHECK_TIMEOUT_MS).then(
+            () => 1,
+            () => 0,
+          ),
+        ),
+      ).finally(() => {
+        probe = undefined;
+      }));
+    new Gauge({
+      name: 'app_ready',
+      help: '1 when /health/ready would answer 200, 0 when it would answer 503',
+      registers: [metrics.registry],
+      async collect() {
+        const up = await results();
+        this.set(shutdownSignalReceived() || up.includes(0) ? 0 : 1);
+      },
+    });
+    const named = this.checks.map(({ name }) => name);
+    new Gauge({
+      name: 'readiness_check_up',
+      help: 'Each readiness check at scrape time: 1 up, 0 down',
+      labelNames: ['check'],
+      registers: [metrics.registry],
+      async collect() {
+        const up = await results();
+        named.forEach((name, index) => this.set({ check: name }, up[index]));
+      },
+    });
+  }
 
   @Get('live')
   live() {

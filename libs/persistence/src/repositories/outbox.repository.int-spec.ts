@@ -153,4 +153,16 @@ describe('OutboxRepository (Postgres)', () => {
 
     expect(await publishedAt([event.eventId])).toEqual({ [event.eventId]: null });
   });
+
+  it('should report the age of the oldest unpublished event, which outbox_oldest_pending_age_seconds exports', async () => {
+    const event = newEvent(randomUUID());
+    await dataSource.transaction((manager) => sut.add(manager, event));
+    await dataSource.query(`UPDATE outbox SET created_at = now() - interval '1 hour' WHERE event_id = $1`, [event.eventId]);
+
+    const backlog = await sut.backlog();
+
+    expect(backlog.pending).toBeGreaterThanOrEqual(1);
+    expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(3600);
+    expect(backlog.oldestAgeSeconds).toBeLessThan(3600 + 60);
+  });
 });
