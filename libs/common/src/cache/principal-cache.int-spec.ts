@@ -118,7 +118,7 @@ describe('PrincipalCache (Redis)', () => {
 });
 
 describe('PrincipalCache (Redis full, noeviction)', () => {
-  const server = new ThrowawayRedis(3471);
+  const server = new ThrowawayRedis(3567);
   let redis: Redis;
   let sut: PrincipalCache;
 
