@@ -60,11 +60,13 @@ describe('Revocation when the cache write is lost (e2e)', () => {
 
   async function expectRevoked(user: TestUser): Promise<void> {
     const me = await api.get('/api/v1/users/me', { token: user.accessToken });
-    expect({ path: 'GET /users/me (cache fast path)', status: me.status }).toEqual({ path: 'GET /users/me (cache fast path)', status: 401 });
     const placed = await api.post('/api/v1/orders', order(), { token: user.accessToken });
-    expect({ path: 'POST /orders (order fast path)', status: placed.status }).toEqual({ path: 'POST /orders (order fast path)', status: 401 });
     const own = await api.get(`/api/v1/users/${user.id}`, { token: user.accessToken });
-    expect({ path: 'GET /users/{id} (Nest route)', status: own.status }).toEqual({ path: 'GET /users/{id} (Nest route)', status: 401 });
+    expect({ 'GET /users/me (cache fast path)': me.status, 'POST /orders (order fast path)': placed.status, 'GET /users/{id} (Nest route)': own.status }).toEqual({
+      'GET /users/me (cache fast path)': 401,
+      'POST /orders (order fast path)': 401,
+      'GET /users/{id} (Nest route)': 401,
+    });
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE user_id = $1', [user.id]);
     expect(rows[0].n).toBe(0);
   }
