@@ -38,6 +38,7 @@ import { AdminBootstrap } from './users/admin.bootstrap';
 import { CreateUserUseCase } from './users/create-user.use-case';
 import { RemoveUserUseCase } from './users/remove-user.use-case';
 import { UpdateUserUseCase } from './users/update-user.use-case';
+import { UserCommitHook } from './users/user-commit.hook';
 import { UsersHandlers } from './users/users.handlers';
 import { UsersQueryService } from './users/users-query.service';
 import { EraseDueUsersUseCase } from './users/erase-due-users.use-case';
@@ -94,6 +95,7 @@ export class CoreModule {
         AuthService,
         CreateUserUseCase,
         UpdateUserUseCase,
+        UserCommitHook,
         RemoveUserUseCase,
         EraseUserUseCase,
         EraseDueUsersUseCase,

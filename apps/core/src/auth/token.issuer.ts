@@ -24,7 +24,9 @@ export class TokenIssuer {
 
   async issue(manager: EntityManager, user: UserEntity, familyId: string = randomUUID()): Promise<TokenPair> {
     const ttlSeconds = Math.floor(this.config.JWT_ACCESS_TTL / 1000);
-    const accessToken = await new SignJWT({ role: user.role })
+    // sid: the session (refresh token family); tv: the user's token_version. A password change refuses tokens of an
+    // older version from every session but the one that made it (the gateway's principalRefusal).
+    const accessToken = await new SignJWT({ role: user.role, sid: familyId, tv: user.tokenVersion ?? 0 })
       .setProtectedHeader({ alg: 'RS256', kid: this.keys.kid, typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(this.config.JWT_ISSUER)

@@ -38,13 +38,20 @@ export const coreEnvSchema = baseEnvSchema
     // order.stored events feed an external search index; with the Postgres backend the orders table is the index
     // (its search_vector is written by the INSERT), so by default they are written only when ELASTICSEARCH_URL is set.
     ORDER_STORED_EVENTS: z.enum(['true', 'false']).optional(),
+    // Tests only (refused unless NODE_ENV=test): core kills itself with SIGKILL right after a change to a user
+    // commits, before the post-commit cache write, to prove revocation survives that crash.
+    TEST_CRASH_AFTER_USER_COMMIT: z.enum(['true', 'false']).optional(),
+  })
+  .refine((env) => env.TEST_CRASH_AFTER_USER_COMMIT !== 'true' || env.NODE_ENV === 'test', {
+    message: 'TEST_CRASH_AFTER_USER_COMMIT is a test hook and needs NODE_ENV=test',
+    path: ['TEST_CRASH_AFTER_USER_COMMIT'],
   })
   .refine((env) => Boolean(env.ADMIN_EMAIL) === Boolean(env.ADMIN_PASSWORD), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
     path: ['ADMIN_PASSWORD'],
   });
 
-export type CoreConfig = z.infer<typeof coreEnvSchema> & { orderStoredEvents: boolean; contentCacheTtlSeconds: number };
+export type CoreConfig = z.infer<typeof coreEnvSchema> & { orderStoredEvents: boolean; contentCacheTtlSeconds: number; crashAfterUserCommit: boolean };
 export const CORE_CONFIG = Symbol('CORE_CONFIG');
 
 // The only place core reads the environment.
@@ -53,6 +60,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
   return {
     ...config,
     contentCacheTtlSeconds: Math.ceil(config.CONTENT_CACHE_TTL / 1000),
+    crashAfterUserCommit: config.TEST_CRASH_AFTER_USER_COMMIT === 'true',
     orderStoredEvents: config.ORDER_STORED_EVENTS ? config.ORDER_STORED_EVENTS === 'true' : Boolean(config.ELASTICSEARCH_URL),
   };
 }

@@ -4,11 +4,13 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { MetricsService, PrincipalCache } from '@app/common';
 import { Actor, contentItemKey, ListContentPayload } from '@app/contracts';
-import { ContentItemsRepository, dataSourceOptions, OutboxRepository, UserEntity, UsersRepository } from '@app/persistence';
+import { ContentItemsRepository, dataSourceOptions, OutboxRepository, RefreshTokensRepository, UserEntity, UsersRepository } from '@app/persistence';
 import { TEST_ENV } from '../../../../test/support/test-env';
 import { PasswordHasher } from '../auth/password.hasher';
 import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
+import { CoreConfig } from '../config/core.config';
 import { UpdateUserUseCase } from '../users/update-user.use-case';
+import { UserCommitHook } from '../users/user-commit.hook';
 import { ContentCacheFiller, ContentFillHooks } from './content-cache.filler';
 import { ContentCacheStore } from './content-cache.store';
 import { ContentMetrics } from './content.metrics';
@@ -59,7 +61,16 @@ describe('content cache fills (PostgreSQL + Redis)', () => {
       create: new CreateContentUseCase(dataSource, contents, outbox, store),
       replace: new ReplaceContentUseCase(support),
       remove: new DeleteContentUseCase(dataSource, contents, outbox, store),
-      updateUser: new UpdateUserUseCase(dataSource, users, outbox, new PasswordHasher(), principals, store),
+      updateUser: new UpdateUserUseCase(
+        dataSource,
+        users,
+        new RefreshTokensRepository(dataSource),
+        outbox,
+        new PasswordHasher(),
+        principals,
+        store,
+        new UserCommitHook({ crashAfterUserCommit: false } as CoreConfig),
+      ),
     };
   }
 

@@ -22,7 +22,8 @@ const placement = (id: string): OrderPlacement => ({
   created_at: '2025-01-02T03:04:05.678Z',
 });
 const message = (content: Buffer) => ({ content, fields: { deliveryTag: ++tag }, properties: { messageId: `m-${tag}` } }) as unknown as ConsumeMessage;
-const orderMessage = (id: string) => message(encodeOrdersPlaceMessage([placement(id)]));
+const orderMessage = (id: string, userId?: string) => message(encodeOrdersPlaceMessage([{ ...placement(id), ...(userId ? { user_id: userId } : {}) }]));
+const GONE_USER = '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed';
 const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 function fakeChannel() {
@@ -35,7 +36,9 @@ function fakeChannel() {
 }
 
 // The consumer without its connection: messages are handed to it as the channel would, and the store is a double.
-function harness(store: (orders: OrderPlacement[]) => Promise<{ inserted: number; duplicates: number; transactionMs: number; cacheMs: number }>) {
+function harness(
+  store: (orders: OrderPlacement[]) => Promise<{ inserted: number; duplicates: number; transactionMs: number; cacheMs: number; refusedUsers?: Set<string> }>,
+) {
   const inFlight = new InFlightTracker();
   const calls: string[][] = [];
   const sut = new OrdersConsumer(
@@ -43,7 +46,7 @@ function harness(store: (orders: OrderPlacement[]) => Promise<{ inserted: number
     {
       execute: (orders: OrderPlacement[]) => {
         calls.push(orders.map((o) => o.id));
-        return store(orders);
+        return store(orders).then((outcome) => ({ refusedUsers: new Set<string>(), ...outcome }));
       },
     } as unknown as StoreOrdersUseCase,
     inFlight,
@@ -96,6 +99,21 @@ describe('OrdersConsumer', () => {
     expect(calls).toEqual([[ID(5), ID(6), ID(7), ID(8)], [ID(5), ID(6)], [ID(5)], [ID(6)], [ID(7), ID(8)]]);
     const [five, six, , eight] = messages.map((m) => m.fields.deliveryTag);
     expect(frames).toEqual([`ack ${five}+`, `nack ${six}`, `ack ${eight}+`]);
+  });
+
+  it('should dead-letter the messages of a user who is no longer active and ack the others when the store refuses that user', async () => {
+    const { inFlight, frames, receive } = harness(async (orders) => {
+      const refused = orders.filter((o) => o.user_id === GONE_USER).length;
+      return { inserted: orders.length - refused, duplicates: 0, transactionMs: 1, cacheMs: 1, refusedUsers: new Set(refused ? [GONE_USER] : []) };
+    });
+    const messages = [orderMessage(ID(11)), orderMessage(ID(12), GONE_USER), orderMessage(ID(13))];
+
+    messages.forEach(receive);
+    await inFlight.drain(1000);
+
+    const [, gone, last] = messages.map((m) => m.fields.deliveryTag);
+    // One multiple ack for the stored two (the rejected one in between is already settled).
+    expect(frames).toEqual([`nack ${gone}`, `ack ${last}+`]);
   });
 
   it('should retry a batch that fails for another reason and ack it only once it is stored', async () => {

@@ -32,6 +32,8 @@ function isDataError(error: unknown): boolean {
 // - a message that is not a valid orders.place is rejected on arrival and dead-lettered (platform.dlx);
 // - a batch the database refuses as data is split in halves until the refused message is alone, then that one
 //   is rejected: the others are stored;
+// - a message whose user is no longer active (deleted after the gateway accepted it) is not stored and is
+//   dead-lettered, logged with that reason and counted as refused_inactive_user;
 // - a batch that fails for any other reason (Postgres down, a timeout) is retried with backoff and never acked
 //   meanwhile; if core dies, the broker redelivers it and ON CONFLICT makes the second store a no-op. A message
 //   delivered more than the queue's delivery limit (it crashes the consumer) is dead-lettered by the broker.
@@ -61,7 +63,7 @@ export class OrdersConsumer implements OnApplicationBootstrap, OnApplicationShut
     );
     this.consumed = new Counter({
       name: 'orders_consumed_total',
-      help: 'Orders taken off the orders queue, by outcome (stored, duplicate, dead_lettered)',
+      help: 'Orders taken off the orders queue, by outcome (stored, duplicate, dead_lettered, refused_inactive_user)',
       labelNames: ['outcome'],
       registers: [metrics.registry],
     });
@@ -167,9 +169,19 @@ export class OrdersConsumer implements OnApplicationBootstrap, OnApplicationShut
         this.phaseSeconds.observe({ phase: 'cache' }, outcome.cacheMs / 1000);
         this.consumed.inc({ outcome: 'stored' }, outcome.inserted);
         if (outcome.duplicates > 0) this.consumed.inc({ outcome: 'duplicate' }, outcome.duplicates);
+        // A message is one user's: when that user is no longer active, it is dead-lettered (nothing of it was stored).
+        const refused = batch.filter((delivery) => outcome.refusedUsers.has(delivery.orders[0].user_id.toLowerCase()));
+        for (const delivery of refused) {
+          this.logger.error(
+            `dead-lettering an orders message whose user is no longer active (message id ${String(delivery.tracked.message.properties.messageId)}, user ${delivery.orders[0].user_id})`,
+          );
+          delivery.acks.reject(delivery.tracked);
+          this.consumed.inc({ outcome: 'refused_inactive_user' }, delivery.orders.length);
+        }
+        const stored = batch.filter((delivery) => !refused.includes(delivery));
         // Normally one channel; after a reconnect a batch may span the old one (whose acks are skipped) and the new.
-        for (const acks of new Set(batch.map((delivery) => delivery.acks)))
-          acks.ackAll(batch.filter((delivery) => delivery.acks === acks).map((delivery) => delivery.tracked));
+        for (const acks of new Set(stored.map((delivery) => delivery.acks)))
+          acks.ackAll(stored.filter((delivery) => delivery.acks === acks).map((delivery) => delivery.tracked));
         return;
       } catch (error) {
         stopTimer({ outcome: 'failed' });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ORDER_EVENTS, OrderPlacement, OrdersStoredEventData, toOrderView } from '@app/contracts';
-import { OrdersRepository, OutboxRepository, withStatementTimeout } from '@app/persistence';
+import { OrdersRepository, OutboxRepository, UsersRepository, withStatementTimeout } from '@app/persistence';
 import { CORE_CONFIG, CoreConfig } from '../config/core.config';
 import { domainEvent } from '../messaging/event.factory';
 import { OrderCacheWriter } from './order-cache.writer';
@@ -12,17 +12,21 @@ export interface StoreOutcome {
   duplicates: number;
   transactionMs: number;
   cacheMs: number;
+  // Users no longer active (deleted): their orders were not stored; the consumer dead-letters their messages.
+  refusedUsers: Set<string>;
 }
 
 // One batch of orders in one transaction: a single multi-row INSERT ... ON CONFLICT (id) DO NOTHING and, for
 // the rows it really inserted, one order.stored outbox event (an external search index's feed, when enabled). A redelivered order
 // inserts nothing and emits nothing, so it never makes a second row or a second search document. After the
-// commit the cache says `stored`; the caller acks the messages only after that.
+// commit the cache says `stored`; the caller acks the messages only after that. Orders of a user who is no longer
+// active (deleted after the gateway accepted them) are not stored: they are returned as refused.
 @Injectable()
 export class StoreOrdersUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrdersRepository,
+    private readonly users: UsersRepository,
     private readonly outbox: OutboxRepository,
     private readonly cache: OrderCacheWriter,
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
@@ -34,8 +38,12 @@ export class StoreOrdersUseCase {
     for (const order of orders) if (!byId.has(order.id.toLowerCase())) byId.set(order.id.toLowerCase(), order);
     const batch = [...byId.values()];
     const started = performance.now();
+    const refusedUsers = new Set<string>();
     const inserted = await withStatementTimeout(this.dataSource, this.config.ORDERS_WRITE_TIMEOUT_MS, async (tx) => {
-      const ids = await this.orders.insertMany(tx, batch);
+      const live = await this.users.lockLiveIds(tx, [...new Set(batch.map((order) => order.user_id.toLowerCase()))]);
+      const accepted = batch.filter((order) => live.has(order.user_id.toLowerCase()));
+      for (const order of batch) if (!live.has(order.user_id.toLowerCase())) refusedUsers.add(order.user_id.toLowerCase());
+      const ids = accepted.length > 0 ? await this.orders.insertMany(tx, accepted) : new Set<string>();
       if (ids.size > 0 && this.config.orderStoredEvents) {
         const data: OrdersStoredEventData = { orders: batch.filter((order) => ids.has(order.id.toLowerCase())).map(placementDocument) };
         await this.outbox.add(tx, domainEvent('order', data.orders[0].id, ORDER_EVENTS.stored, data));
@@ -52,6 +60,13 @@ export class StoreOrdersUseCase {
       }),
       dropped,
     );
-    return { inserted: stored.length, duplicates: orders.length - stored.length, transactionMs: committed - started, cacheMs: performance.now() - committed };
+    const refused = orders.filter((order) => refusedUsers.has(order.user_id.toLowerCase())).length;
+    return {
+      inserted: stored.length,
+      duplicates: orders.length - stored.length - refused,
+      transactionMs: committed - started,
+      cacheMs: performance.now() - committed,
+      refusedUsers,
+    };
   }
 }

@@ -5,10 +5,12 @@ import { Actor, EVENTS } from '@app/contracts';
 import { OutboxRepository, RefreshTokensRepository, UsersRepository } from '@app/persistence';
 import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
 import { domainEvent } from '../messaging/event.factory';
+import { UserCommitHook } from './user-commit.hook';
 import { toPrincipal, toUserView } from './user.mapper';
 
-// Soft delete: the row stays for history, every refresh token dies, and the cached principal becomes a
-// tombstone so the gateway rejects the user's access tokens on the next request.
+// Soft delete: the row stays for history, every refresh token dies, and the cached principal is fenced before the
+// commit and becomes a tombstone after it, so the gateway rejects the user's access tokens on the next request even
+// when the post-commit write is lost.
 @Injectable()
 export class RemoveUserUseCase {
   constructor(
@@ -17,6 +19,7 @@ export class RemoveUserUseCase {
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly outbox: OutboxRepository,
     private readonly cache: PrincipalCacheWriter,
+    private readonly hook: UserCommitHook,
   ) {}
 
   async execute(actor: Actor, id: string): Promise<void> {
@@ -41,8 +44,10 @@ export class RemoveUserUseCase {
       await this.users.save(tx, user);
       await this.refreshTokens.revokeAllForUser(tx, user.id);
       await this.outbox.add(tx, domainEvent('user', user.id, EVENTS.userDeleted, toUserView(user)));
+      await this.cache.fence(user.id, user.version);
       return user;
     });
+    this.hook.afterCommit(removed.id);
     await this.cache.publish(toPrincipal(removed));
   }
 }

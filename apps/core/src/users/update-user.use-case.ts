@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor, EVENTS, UpdateUserFields, UserView } from '@app/contracts';
-import { OutboxRepository, UsersRepository } from '@app/persistence';
+import { OutboxRepository, RefreshTokensRepository, UsersRepository } from '@app/persistence';
 import { PasswordHasher } from '../auth/password.hasher';
 import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
 import { ContentCacheStore } from '../content/content-cache.store';
 import { domainEvent } from '../messaging/event.factory';
 import { uniqueViolationToDomain } from './create-user.use-case';
+import { UserCommitHook } from './user-commit.hook';
 import { toPrincipal, toUserView } from './user.mapper';
 
 export function assertAdminOrSelf(actor: Actor, userId: string): void {
@@ -16,16 +17,20 @@ export function assertAdminOrSelf(actor: Actor, userId: string): void {
   }
 }
 
-// PUT semantics: the profile is replaced; password and role change only when given.
+// PUT semantics: the profile is replaced; password and role change only when given. The cached principal is fenced
+// before the commit (a role change holds on the very next request even if the post-commit write is lost), and a
+// password change ends every other session: refresh tokens revoked, older access tokens refused by token_version.
 @Injectable()
 export class UpdateUserUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
     private readonly outbox: OutboxRepository,
     private readonly hasher: PasswordHasher,
     private readonly cache: PrincipalCacheWriter,
     private readonly contentCache: ContentCacheStore,
+    private readonly hook: UserCommitHook,
   ) {}
 
   async execute(actor: Actor, id: string, fields: UpdateUserFields): Promise<UserView> {
@@ -46,14 +51,23 @@ export class UpdateUserUseCase {
         user.country = fields.country ?? null;
         user.state = fields.state ?? null;
         user.role = fields.role ?? user.role;
-        if (passwordHash) user.passwordHash = passwordHash;
+        if (passwordHash) {
+          // The caller's own session survives a change of their own password; an admin's change ends them all.
+          const kept = actor.id === user.id ? (actor.session ?? null) : null;
+          user.passwordHash = passwordHash;
+          user.tokenVersion = (user.tokenVersion ?? 0) + 1;
+          user.keptSession = kept;
+          await this.refreshTokens.revokeAllForUserExcept(tx, user.id, kept);
+        }
         user.version += 1;
         user.updatedAt = new Date();
         await this.users.save(tx, user);
         await this.outbox.add(tx, domainEvent('user', user.id, EVENTS.userUpdated, toUserView(user)));
+        await this.cache.fence(user.id, user.version);
         return user;
       })
       .catch(uniqueViolationToDomain);
+    this.hook.afterCommit(updated.id);
     await this.cache.publish(toPrincipal(updated));
     // Content shows authors by name: the new one goes into the content caches before the answer.
     if (renamed) await this.contentCache.authorRenamed({ id: updated.id, name: updated.name, version: updated.version });

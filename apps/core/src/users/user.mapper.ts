@@ -16,7 +16,13 @@ export function toUserView(user: UserEntity): UserView {
 }
 
 export function toPrincipal(user: UserEntity): Principal {
-  return { user: toUserView(user), version: user.version, deleted: user.deletedAt !== null };
+  return {
+    user: toUserView(user),
+    version: user.version,
+    deleted: user.deletedAt !== null,
+    token_version: user.tokenVersion ?? 0,
+    kept_session: user.keptSession ?? null,
+  };
 }
 
 export function toContentSummary(item: ContentItemEntity): ContentSummaryView {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor, ListUsersPayload, Page, pageMeta, Principal, UserView, UserWithContentsView } from '@app/contracts';
 import { ContentItemsRepository, UsersRepository } from '@app/persistence';
@@ -9,18 +10,23 @@ import { toContentSummary, toPrincipal, toUserView } from './user.mapper';
 @Injectable()
 export class UsersQueryService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
     private readonly contents: ContentItemsRepository,
     private readonly cache: PrincipalCacheWriter,
   ) {}
 
-  // The gateway's cache-miss path: reads the truth and refills the cache (deleted users become tombstones).
+  // The gateway's cache-miss path: reads the truth and refills the cache (deleted users become tombstones). The row
+  // is read FOR SHARE and held until the fill's cache write is done, so a fill either lands before a change's fence
+  // (which waits for the lock) or reads the change after its commit: a fill never puts an older principal back.
   async principal(userId: string): Promise<Principal> {
-    const user = await this.users.findAnyById(userId);
-    if (!user) throw new DomainError('NOT_FOUND', 'User not found');
-    const principal = toPrincipal(user);
-    await this.cache.publish(principal);
-    return principal;
+    return this.dataSource.transaction(async (tx) => {
+      const user = await this.users.findAnyByIdForShare(tx, userId);
+      if (!user) throw new DomainError('NOT_FOUND', 'User not found');
+      const principal = toPrincipal(user);
+      await this.cache.publish(principal);
+      return principal;
+    });
   }
 
   async get(actor: Actor, id: string): Promise<UserWithContentsView> {

@@ -143,7 +143,7 @@ describe('AccessGuard', () => {
 
     await expect(activate(req)).resolves.toBe(true);
 
-    expect(calls).toEqual({ anonymous: 0, admitted: [{ sub: userId, role: 'user' }] });
+    expect(calls).toEqual({ anonymous: 0, admitted: [{ sub: userId, role: 'user', sid: null, tv: 0 }] });
   });
 
   it('should answer 403 when the role may not call the route', async () => {

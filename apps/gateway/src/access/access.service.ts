@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
-import { DomainError, MetricsService, OutageLog, principalKey, REDIS } from '@app/common';
+import { DomainError, isUsablePrincipal, MetricsService, OutageLog, PendingPrincipal, principalKey, REDIS } from '@app/common';
 import { PATTERNS, Principal, Role } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { CoreClient } from '../core-client/core.client';
 import { decide, queueRateLimit } from '../rate-limit/rate-limiter';
 import { HashPrefetch } from './access.decorators';
 import { AccessClaims, bearerToken, JwtVerifier, missingTokenError } from './jwt.verifier';
+import { principalRefusal } from './principal-admission.util';
 
 export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
 
@@ -21,6 +22,8 @@ declare module 'fastify' {
     prefetched?: Array<string | null>;
     // Set once the caller is authenticated and counted, so a request is never checked or counted twice.
     accessChecked?: boolean;
+    // The access token's session (refresh token family), null for tokens without one.
+    session?: string | null;
   }
 }
 
@@ -93,7 +96,9 @@ export class AccessService {
       request.accessChecked = true;
       this.applyLimit(reply, this.config.RATE_LIMIT_USER_PER_HOUR, counter);
       if (getError) throw getError;
-      cached = raw ? (JSON.parse(raw) as Principal) : null;
+      // A pending marker (a change to this user is being committed) is a miss: core answers from Postgres.
+      const entry = raw ? (JSON.parse(raw) as Principal | PendingPrincipal) : null;
+      cached = isUsablePrincipal(entry) ? entry : null;
       cache = cached ? 'HIT' : 'MISS';
       if (prefetched && !prefetched[0]) request.prefetched = Array.isArray(prefetched[1]) ? prefetched[1] : [prefetched[1]];
       this.redisOutage.recovered();
@@ -106,8 +111,10 @@ export class AccessService {
     request.accessChecked = true;
     this.metrics.cacheLookups.inc({ cache: 'principal', result: cache.toLowerCase() });
     const principal = cached ?? (await this.fetchPrincipal(claims.sub, request.id));
-    if (principal.deleted) throw new DomainError('INVALID_TOKEN', 'The user of this token no longer exists');
+    const refusal = principalRefusal(principal, claims);
+    if (refusal) throw new DomainError('INVALID_TOKEN', refusal);
     request.principal = principal;
+    request.session = claims.sid;
     request.principalCache = cache;
     return principal;
   }

@@ -22,6 +22,8 @@ interface Claims {
   expiresAt?: number | null;
   issuedAt?: number | null;
   notBefore?: number;
+  sid?: unknown;
+  tv?: unknown;
 }
 
 function rsaPrivatePem(): string {
@@ -32,7 +34,10 @@ function rsaPrivatePem(): string {
 // Mirrors apps/core/src/auth/token.issuer.ts, with each claim overridable.
 function sign(key: KeyObject, kid: string, claims: Claims = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT(claims.role === undefined ? {} : { role: claims.role })
+  const payload: Record<string, unknown> = claims.role === undefined ? {} : { role: claims.role };
+  if (claims.sid !== undefined) payload.sid = claims.sid;
+  if (claims.tv !== undefined) payload.tv = claims.tv;
+  const jwt = new SignJWT(payload)
     .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
     .setIssuer(claims.iss ?? ISSUER)
     .setAudience(claims.aud ?? ACCESS_TOKEN_AUDIENCE)
@@ -97,7 +102,13 @@ describe.each<[string, (verifier: JwtVerifier) => Verification]>([
   });
 
   it.each(['admin', 'user', 'readonly'])('should return the subject and role when a valid token has role %s', async (role) => {
-    await expect(sut(await good({ role }))).resolves.toEqual({ sub: userId, role });
+    await expect(sut(await good({ role }))).resolves.toEqual({ sub: userId, role, sid: null, tv: 0 });
+  });
+
+  it('should return the session and token version when the token carries sid and tv', async () => {
+    const sid = randomUUID();
+
+    await expect(sut(await good({ sid, tv: 3 }))).resolves.toEqual({ sub: userId, role: 'user', sid, tv: 3 });
   });
 
   it('should reject with TOKEN_EXPIRED when the token has expired', async () => {
@@ -117,6 +128,10 @@ describe.each<[string, (verifier: JwtVerifier) => Verification]>([
     ['the role is not a string', () => good({ role: ['admin'] })],
     ['the expiry is missing', () => good({ expiresAt: null })],
     ['the issued-at is missing', () => good({ issuedAt: null })],
+    ['the session is not a UUID', () => good({ sid: 'session-1' })],
+    ['the token version is negative', () => good({ tv: -1 })],
+    ['the token version is not an integer', () => good({ tv: 1.5 })],
+    ['the token version is a string', () => good({ tv: '2' })],
     ['the token is not valid yet', () => good({ notBefore: Math.floor(Date.now() / 1000) + 600 })],
   ])('should reject with INVALID_TOKEN when %s', async (_case, token) => {
     const error = await rejection(sut(await token()));

@@ -10,6 +10,10 @@ export const GATEWAY_JWT_KEYS = Symbol('GATEWAY_JWT_KEYS');
 export interface AccessClaims {
   sub: string;
   role: Role;
+  // The session (refresh token family) and the user's token_version at issue; null and 0 in tokens issued before
+  // core wrote them. See principalRefusal.
+  sid: string | null;
+  tv: number;
 }
 
 export interface AccessTokenOptions {
@@ -46,13 +50,17 @@ export class JwtVerifier {
     return this.claims(payload);
   }
 
-  // The claims a signed token must carry: sub (a user id), a known role, exp and iat.
+  // The claims a signed token must carry: sub (a user id), a known role, exp and iat; sid (a UUID) and tv (an
+  // integer >= 0) when present.
   claims(payload: unknown): AccessClaims {
-    const { sub, role, exp, iat } = (payload ?? {}) as Record<string, unknown>;
+    const { sub, role, exp, iat, sid, tv } = (payload ?? {}) as Record<string, unknown>;
     if (typeof sub !== 'string' || !UUID.test(sub) || !ROLES.includes(role as Role) || typeof exp !== 'number' || typeof iat !== 'number') {
       throw new DomainError('INVALID_TOKEN', 'Access token is invalid');
     }
-    return { sub, role: role as Role };
+    if ((sid !== undefined && (typeof sid !== 'string' || !UUID.test(sid))) || (tv !== undefined && (!Number.isSafeInteger(tv) || (tv as number) < 0))) {
+      throw new DomainError('INVALID_TOKEN', 'Access token is invalid');
+    }
+    return { sub, role: role as Role, sid: sid ?? null, tv: (tv as number | undefined) ?? 0 };
   }
 }
 

@@ -54,7 +54,11 @@ export class UsersController {
 
   @Put(':id')
   @ApiJsonBody()
-  @ApiOkResponse({ type: UserView })
+  @ApiOkResponse({
+    type: UserView,
+    description:
+      "updated; a role change holds from the next request. A new password ends every session of the user but the caller's own (when they changed their own): other refresh tokens are revoked and other access tokens refused",
+  })
   @ApiErrors(403, 404, 409)
   update(@Param('id', uuidParam) id: string, @Body() body: UpdateUserDto, @CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<UserView> {
     return this.core.send(PATTERNS.users.update, { actor, id, user: body }, requestId);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Principal, Role } from '@app/contracts';
 import { TEST_ENV } from '../../../../test/support/test-env';
-import { PRINCIPAL_TTL_SECONDS, PrincipalCache, principalKey } from './principal-cache';
+import { ThrowawayRedis } from '../../../../test/support/redis-server';
+import { isUsablePrincipal, PRINCIPAL_TTL_SECONDS, PrincipalCache, principalKey } from './principal-cache';
 
 function principal(userId: string, version: number, role: Role = 'user', deleted = false): Principal {
   const now = new Date().toISOString();
@@ -60,7 +61,7 @@ describe('PrincipalCache (Redis)', () => {
 
     await sut.write(principal(userId, 4, 'admin'));
 
-    expect((await sut.read(userId))?.user.role).toBe('user');
+    expect(((await sut.read(userId)) as Principal | null)?.user.role).toBe('user');
   });
 
   it('should replace the entry when a newer version is written', async () => {
@@ -87,4 +88,66 @@ describe('PrincipalCache (Redis)', () => {
 
     expect((await sut.read(userId))?.version).toBe(1);
   });
+
+  it('should remove the cached principal and leave a pending marker when a change is fenced', async () => {
+    await sut.write(principal(userId, 1, 'admin'));
+
+    await expect(sut.fence(userId, 2)).resolves.toBe(true);
+
+    const entry = await sut.read(userId);
+    expect(isUsablePrincipal(entry)).toBe(false);
+    expect(entry).toEqual({ pending: true, version: 2 });
+  });
+
+  it('should refuse a fill of the older version when the change is fenced', async () => {
+    await sut.fence(userId, 2);
+
+    await sut.write(principal(userId, 1, 'admin'));
+
+    expect(isUsablePrincipal(await sut.read(userId))).toBe(false);
+  });
+
+  it('should replace the pending marker when the fenced version itself is written', async () => {
+    await sut.fence(userId, 2);
+
+    await sut.write(principal(userId, 2, 'readonly'));
+
+    const entry = await sut.read(userId);
+    expect(isUsablePrincipal(entry) && entry.user.role).toBe('readonly');
+  });
 });
+
+describe('PrincipalCache (Redis full, noeviction)', () => {
+  const server = new ThrowawayRedis(3567);
+  let redis: Redis;
+  let sut: PrincipalCache;
+
+  beforeAll(async () => {
+    await server.start();
+    redis = new Redis(server.url);
+    sut = new PrincipalCache(redis);
+  });
+
+  afterAll(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+
+  it('should still remove the old principal when Redis refuses writes', async () => {
+    const userId = randomUUID();
+    await sut.write(principal(userId, 1, 'admin'));
+    await fillUp(redis);
+    await expect(sut.write(principal(randomUUID(), 1))).rejects.toThrow(/OOM/);
+
+    await sut.fence(userId, 2);
+
+    expect(isUsablePrincipal(await sut.read(userId))).toBe(false);
+  });
+});
+
+// Fills Redis past a maxmemory far below what it holds, under noeviction: every write that needs memory is refused.
+async function fillUp(redis: Redis): Promise<void> {
+  await redis.eval(`for i = 1, 20000 do redis.call('SET', 'filler:' .. i, string.rep('x', 100)) end return 1`, 0);
+  await redis.config('SET', 'maxmemory-policy', 'noeviction');
+  await redis.config('SET', 'maxmemory', '1mb');
+}

@@ -7,6 +7,8 @@ import { OptionalRoleField, PasswordField, UserProfileFields } from './user-fiel
 export class ActorPayload {
   @IsUUID() id: string;
   @IsIn(ROLES) role: Role;
+  // The caller's session (its access token's sid): a password change keeps this one session alive.
+  @IsOptional() @IsUUID() session?: string | null;
 }
 
 export class SignupPayload extends IntersectionType(UserProfileFields, PasswordField) {}

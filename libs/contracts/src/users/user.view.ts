@@ -34,11 +34,18 @@ export interface Principal {
   user: UserView;
   version: number;
   deleted: boolean;
+  // Sessions: access tokens issued before the last password change (token claim `tv` below token_version) are
+  // refused, except those of kept_session (claim `sid`), the session that changed its own password. Absent in
+  // entries cached before these fields existed: read as 0 and null.
+  token_version?: number;
+  kept_session?: string | null;
 }
 
 export interface Actor {
   id: string;
   role: Role;
+  // The caller's session (refresh token family, the access token's `sid`), when known.
+  session?: string | null;
 }
 
 export interface PageMeta {

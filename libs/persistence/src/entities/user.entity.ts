@@ -19,5 +19,9 @@ export class UserEntity {
   @Column('timestamptz', { name: 'deleted_at', nullable: true }) deletedAt: Date | null;
   // Set once the personal data is gone (name, email, phone, country, state, password hash anonymised); optional so
   // that inserts need not name it.
+  // Bumped by every password change; access tokens issued at an older one are refused unless their session
+  // (refresh token family) is kept_session. Optional so that inserts need not name them (the columns default).
+  @Column('integer', { name: 'token_version', default: 0 }) tokenVersion?: number;
+  @Column('uuid', { name: 'kept_session', nullable: true }) keptSession?: string | null;
   @Column('timestamptz', { name: 'erased_at', nullable: true }) erasedAt?: Date | null;
 }

@@ -39,6 +39,16 @@ export class RefreshTokensRepository {
     await manager.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
   }
 
+  // A password change: every session of the user ends but keptFamily (the caller's own, when they changed their
+  // own password; null ends them all).
+  async revokeAllForUserExcept(manager: EntityManager, userId: string, keptFamily: string | null): Promise<number> {
+    const [, count] = await manager.query<[unknown, number]>(
+      `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $2`,
+      [userId, keptFamily],
+    );
+    return count;
+  }
+
   findByHash(tokenHash: string): Promise<RefreshTokenEntity | null> {
     return this.repo().findOne({ where: { tokenHash } });
   }

@@ -30,6 +30,19 @@ export class UsersRepository {
     return this.repo().findOne({ where: { id } });
   }
 
+  // The principal fill's read: FOR SHARE waits for a change in progress (which holds FOR UPDATE) to commit, and
+  // keeps the row from changing until the fill's cache write is done (see PrincipalCacheWriter).
+  findAnyByIdForShare(manager: EntityManager, id: string): Promise<UserEntity | null> {
+    return this.repo(manager).createQueryBuilder('u').setLock('pessimistic_read').where('u.id = :id', { id }).getOne();
+  }
+
+  // The orders batch's check, in its transaction: which of these users are live. FOR KEY SHARE (what the foreign key
+  // check takes anyway) waits for a delete in progress, so an order is stored only while its user is live.
+  async lockLiveIds(manager: EntityManager, ids: string[]): Promise<Set<string>> {
+    const rows = await manager.query<Array<{ id: string }>>(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL FOR KEY SHARE`, [ids]);
+    return new Set(rows.map((row) => row.id.toLowerCase()));
+  }
+
   findLiveByEmail(email: string): Promise<UserEntity | null> {
     return this.repo().createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).andWhere('u.deleted_at IS NULL').getOne();
   }

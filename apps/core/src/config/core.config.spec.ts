@@ -1,0 +1,16 @@
+import { loadCoreConfig } from './core.config';
+
+describe('loadCoreConfig', () => {
+  it('should refuse TEST_CRASH_AFTER_USER_COMMIT when NODE_ENV is not test', () => {
+    expect(() => loadCoreConfig({ NODE_ENV: 'production', TEST_CRASH_AFTER_USER_COMMIT: 'true', JWT_PRIVATE_KEY: 'x' })).toThrow(/TEST_CRASH_AFTER_USER_COMMIT/);
+    expect(() => loadCoreConfig({ NODE_ENV: 'development', TEST_CRASH_AFTER_USER_COMMIT: 'true' })).toThrow(/TEST_CRASH_AFTER_USER_COMMIT/);
+  });
+
+  it('should turn the crash hook on when NODE_ENV is test', () => {
+    expect(loadCoreConfig({ NODE_ENV: 'test', TEST_CRASH_AFTER_USER_COMMIT: 'true' }).crashAfterUserCommit).toBe(true);
+  });
+
+  it('should leave the crash hook off when the variable is unset', () => {
+    expect(loadCoreConfig({ NODE_ENV: 'test' }).crashAfterUserCommit).toBe(false);
+  });
+});
