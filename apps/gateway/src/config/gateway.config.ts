@@ -25,6 +25,11 @@ export const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
   PROVIDER_SEARCH_CACHE_MAX_ENTRIES: positiveInt(1000),
   PROVIDER_SEARCH_CACHE_MAX_BYTES: positiveInt(64 * 1024 * 1024),
   PROVIDER_SEARCH_CACHE_TTL: durationMs('60s'),
+  // Per-account login throttling (see login-lockout.policy.ts): failures per window, then an exponential lock-out.
+  LOGIN_MAX_FAILURES: positiveInt(10),
+  LOGIN_FAILURE_WINDOW: durationMs('15m'),
+  LOGIN_LOCKOUT_BASE: durationMs('1m'),
+  LOGIN_LOCKOUT_MAX: durationMs('1h'),
   // Which X-Forwarded-For hops are proxies of ours; the client IP (rate limits) is the first untrusted one from the right.
   TRUST_PROXY: z
     .string()
