@@ -74,7 +74,8 @@ describe('what each overlay and component adds', () => {
     expect(counts(production)).toEqual(expect.objectContaining({ Ingress: 1, TriggerAuthentication: 1, HorizontalPodAutoscaler: 1 }));
     expect(counts(production).NetworkPolicy).toBeGreaterThanOrEqual(3);
     expect(production.objects.some((object) => object.kind === 'Deployment' && object.metadata.name === 'provider-sim')).toBe(false);
-    expect(container(production, 'gateway').env.map((variable: any) => variable.name)).not.toContain('TRUST_PROXY');
+    // The ingress is the one trusted hop: a client cannot choose its rate-limit IP, nor share the ingress's bucket.
+    expect(production.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('gateway-config'))!.data?.TRUST_PROXY).toBe('1');
   });
 });
 

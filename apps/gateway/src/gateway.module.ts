@@ -24,6 +24,8 @@ import { JwtStrategy } from './access/jwt.strategy';
 import { GATEWAY_JWT_KEYS, JwtVerifier } from './access/jwt.verifier';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { AuthController } from './auth/auth.controller';
+import { LoginThrottle } from './auth/login-throttle.service';
+import { LoginLockoutController } from './admin/login-lockout.controller';
 import { JwksController } from './auth/jwks.controller';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
 import { CoreClient } from './core-client/core.client';
@@ -75,6 +77,7 @@ export class GatewayModule {
       ],
       controllers: [
         AuthController,
+        LoginLockoutController,
         JwksController,
         UserLifecycleController,
         UsersController,
@@ -101,6 +104,7 @@ export class GatewayModule {
         JwtVerifier,
         JwtStrategy,
         AccessService,
+        LoginThrottle,
         PlanCacheResponder,
         ContentCacheResponder,
         CoreClient,

@@ -6,6 +6,7 @@ import { GatewayModule } from './gateway.module';
 import { setupHttpApp } from './http/http-app.setup';
 import { registerCacheFastPath } from './http/cache-fast-path';
 import { registerOrderFastPath } from './http/order-fast-path';
+import { registerCountBeforeBody } from './http/count-before-body';
 
 runApp('gateway', async () => {
   const config = loadGatewayConfig();
@@ -21,6 +22,7 @@ runApp('gateway', async () => {
   closeOnSignals(app, config.SHUTDOWN_GRACE_MS + 5000);
   setupHttpApp(app);
   registerCacheFastPath(app);
+  registerCountBeforeBody(app);
   registerOrderFastPath(app);
   await app.listen(config.PORT, '0.0.0.0');
   app.get(PinoLoggerService).log(`gateway listening on http://127.0.0.1:${config.PORT} (API under /api/v1, docs at /docs)`);

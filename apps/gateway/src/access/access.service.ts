@@ -55,6 +55,8 @@ export class AccessService {
   // path), then the same admission as the Nest guard. A refused token is counted against the anonymous limit.
   // Not async itself: on the hot path the only promise is admit's.
   authenticate(request: FastifyRequest, reply: FastifyReply, prefetch?: HashPrefetch): Promise<Principal> {
+    // Already admitted before its body was read (countBeforeBody): not checked or counted again.
+    if (request.principal) return Promise.resolve(request.principal);
     const header = request.headers.authorization;
     let claims: AccessClaims;
     try {
@@ -65,6 +67,23 @@ export class AccessService {
       return this.refuse(request, reply, error);
     }
     return this.admit(request, reply, claims, prefetch);
+  }
+
+  // A request with a body is counted before the body is read, so one refused for its body (400, 413, 415) counts
+  // like any other and a spent limit is answered 429 unparsed. A verified token is admitted as the route would
+  // (user limit, principal); anything else counts against the anonymous per-IP limit, and the route refuses it
+  // later as before (refuse() then does not count it again).
+  async countBeforeBody(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (request.accessChecked) return;
+    let claims: AccessClaims | undefined;
+    try {
+      const token = bearerToken(request.headers.authorization);
+      claims = token ? this.jwt.verify(token) : undefined;
+    } catch {
+      claims = undefined;
+    }
+    if (claims) await this.admit(request, reply, claims);
+    else await this.limitAnonymous(request, reply);
   }
 
   // Counts a request whose token was refused against the anonymous limit, then rejects with the refusal (or with

@@ -1,17 +1,22 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { PublicRoute } from '@app/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError, PublicRoute } from '@app/common';
 import { Actor, PATTERNS, TokenPair, UserView } from '@app/contracts';
 import { ReadonlyMayCall } from '../access/access.decorators';
 import { CoreClient } from '../core-client/core.client';
 import { ApiAuthenticated, ApiErrors, ApiJsonBody, ApiNoContent, ApiPublicCall } from '../http/openapi/api-docs.decorators';
 import { CurrentActor, RequestId } from '../http/request-id.decorator';
+import { LoginThrottle } from './login-throttle.service';
 import { RefreshRequestDto, SignupDto, TokenPairDto, TokenRequestDto } from './dto/auth.dto';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly core: CoreClient) {}
+  constructor(
+    private readonly core: CoreClient,
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   @Post('signup')
   @PublicRoute()
@@ -30,8 +35,21 @@ export class AuthController {
   @ApiJsonBody()
   @ApiOkResponse({ type: TokenPairDto })
   @ApiErrors(401)
-  token(@Body() body: TokenRequestDto, @RequestId() requestId: string): Promise<TokenPair> {
-    return this.core.send(PATTERNS.auth.token, body, requestId);
+  async token(@Body() body: TokenRequestDto, @RequestId() requestId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPair> {
+    // A locked-out account is refused before the password is looked at: the right one is refused too.
+    const lockedFor = await this.throttle.lockedForSeconds(body.username);
+    if (lockedFor > 0) {
+      reply.header('Retry-After', lockedFor);
+      throw new DomainError('RATE_LIMITED', 'Too many failed logins for this account; retry after the time in Retry-After');
+    }
+    try {
+      const pair = await this.core.send<TokenPair>(PATTERNS.auth.token, body, requestId);
+      await this.throttle.clear(body.username);
+      return pair;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'INVALID_CREDENTIALS') await this.throttle.recordFailure(body.username);
+      throw error;
+    }
   }
 
   @Post('refresh')

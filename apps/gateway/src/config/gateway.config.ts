@@ -1,5 +1,6 @@
 import { baseEnvSchema, durationMs, ianaTimeZone, jwtKeyEnvSchema, parseEnv, port, positiveInt } from '@app/common';
 import { z } from 'zod';
+import { parseTrustProxy, TrustProxy } from '../http/trust-proxy.util';
 
 // Exported for the deploy tests, which hold the manifests' variables to it.
 export const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
@@ -24,10 +25,21 @@ export const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
   PROVIDER_SEARCH_CACHE_MAX_ENTRIES: positiveInt(1000),
   PROVIDER_SEARCH_CACHE_MAX_BYTES: positiveInt(64 * 1024 * 1024),
   PROVIDER_SEARCH_CACHE_TTL: durationMs('60s'),
+  // Per-account login throttling (see login-lockout.policy.ts): failures per window, then an exponential lock-out.
+  LOGIN_MAX_FAILURES: positiveInt(10),
+  LOGIN_FAILURE_WINDOW: durationMs('15m'),
+  LOGIN_LOCKOUT_BASE: durationMs('1m'),
+  LOGIN_LOCKOUT_MAX: durationMs('1h'),
+  // Which X-Forwarded-For hops are proxies of ours; the client IP (rate limits) is the first untrusted one from the right.
   TRUST_PROXY: z
-    .enum(['true', 'false'])
+    .string()
     .default('false')
-    .transform((value) => value === 'true'),
+    .transform((raw, ctx): TrustProxy => {
+      const parsed = parseTrustProxy(raw);
+      if ('value' in parsed) return parsed.value;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.problem });
+      return z.NEVER;
+    }),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;

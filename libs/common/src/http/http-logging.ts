@@ -12,7 +12,7 @@ export const MAX_PATH_PARAMETER_LENGTH = 512;
 
 // Fastify for every app: the request id is the client's when sane, else a new UUID. URLs the router refuses
 // before any hook runs (bad percent-encoding, an over-long parameter) get the contract's envelope too.
-export function createFastifyAdapter(options: { bodyLimit?: number; trustProxy?: boolean } = {}): FastifyAdapter {
+export function createFastifyAdapter(options: { bodyLimit?: number; trustProxy?: boolean | number | string[] } = {}): FastifyAdapter {
   return new FastifyAdapter({
     ...options,
     requestIdHeader: false,
