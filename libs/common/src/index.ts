@@ -27,3 +27,6 @@ export * from './logging/pino-logger.service';
 export * from './http/http-logging';
 export * from './rmq/rmq-replies.flush';
 export * from './lifecycle/bootstrap';
+export * from './tracing/message-trace';
+export * from './tracing/tracing.env';
+export * from './tracing/tracing-shutdown';
