@@ -36,8 +36,7 @@ function samplerFor(settings: TracingSettings): Sampler {
 // publishes and Nest's client is not the request's, and it overwrites the traceparent put in the headers.
 // Messages are traced explicitly instead (message-trace.ts).
 export function startSdk(settings: TracingSettings): NodeSDK {
-  const exporter =
-    settings.protocol === 'http/json' ? new OtlpJsonTraceExporter({ url: settings.tracesUrl }) : new OtlpProtoTraceExporter({ url: settings.tracesUrl });
+  const exporter = settings.protocol === 'http/json' ? new OtlpJsonTraceExporter({ url: settings.tracesUrl }) : new OtlpProtoTraceExporter({ url: settings.tracesUrl });
   const sdk = new NodeSDK({
     serviceName: settings.serviceName,
     traceExporter: exporter,
