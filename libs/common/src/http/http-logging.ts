@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { errorEnvelope } from '../errors/error-envelope';
 import { PinoLoggerService } from '../logging/pino-logger.service';
 import { REQUEST_ID_HEADER, runWithRequestContext, saneRequestId } from '../logging/request-context';
+import { describeServerSpan } from '../tracing/message-trace';
 
 const QUIET_ROUTES = /^\/(health|metrics)/;
 
@@ -38,6 +39,7 @@ export function registerHttpLogging(app: NestFastifyApplication): void {
   const logger = app.get(PinoLoggerService).pino;
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('X-Request-Id', request.id);
+    describeServerSpan(request.method, request.routeOptions.url, request.id);
     runWithRequestContext({ requestId: request.id }, done);
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

@@ -92,6 +92,18 @@ export async function inRootSpan<T>(name: string, work: (span: Span) => Promise<
   }
 }
 
+// Names the HTTP server span after the route ("POST /api/v1/plans/:id" rather than the instrumentation's "POST")
+// and tags it with the request id, so a trace can be found from an X-Request-Id. No-op outside a span.
+export function describeServerSpan(method: string, route: string | undefined, requestId: string): void {
+  const span = trace.getSpan(context.active());
+  if (!span) return;
+  if (route) {
+    span.updateName(`${method} ${route}`);
+    span.setAttribute('http.route', route);
+  }
+  span.setAttribute('app.request_id', requestId);
+}
+
 // trace_id and span_id of the active span, for log lines; {} outside a span or with tracing off.
 export function activeTraceIds(): { trace_id?: string; span_id?: string } {
   const spanContext = trace.getSpan(context.active())?.spanContext();
