@@ -78,6 +78,10 @@ describe('tracing across processes (e2e)', () => {
     const queries = spans.filter((span) => span.service === 'core' && span.attributes['db.system.name'] === 'postgresql');
     expect(queries.map((span) => span.name)).toEqual(expect.arrayContaining([expect.stringMatching(/INSERT/), expect.stringMatching(/COMMIT/)]));
     for (const query of queries) expect(isUnder(spans, query, handler)).toBe(true);
+    // ioredis is required when @app/common loads: its spans show the instrumentation was registered before that.
+    const redis = spans.filter((span) => span.service === 'core' && (span.attributes['db.system.name'] ?? span.attributes['db.system']) === 'redis');
+    expect(redis.length).toBeGreaterThan(0);
+    for (const command of redis) expect(isUnder(spans, command, handler)).toBe(true);
     const relay = one(spans, 'core', PRODUCER, 'plan.created publish');
     expect(parentOf(spans, relay)).toBe(handler);
     const indexed = one(spans, 'indexer', CONSUMER, 'plan.created process');
