@@ -58,7 +58,9 @@ describe('tracing across processes (e2e)', () => {
     });
   }
 
-  const planIndexed = (spans: ReceivedSpan[]) => spans.some((span) => span.service === 'indexer' && span.name === 'plan.created process');
+  // Every process's part has arrived (each app exports on its own schedule).
+  const planIndexed = (spans: ReceivedSpan[]) =>
+    ['plans.create process', 'plan.created publish', 'plan.created process'].every((name) => spans.some((span) => span.name === name));
 
   async function postPlan(): Promise<{ requestId: string; objectId: string }> {
     const plan = makePlan();
