@@ -1,3 +1,5 @@
+// First: tracing must patch modules before anything below loads them.
+import './tracing.bootstrap';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { closeOnSignals, createFastifyAdapter, PinoLoggerService, registerHttpLogging, runApp } from '@app/common';

@@ -1,3 +1,5 @@
+// First: tracing must patch modules before anything below loads them.
+import './tracing.bootstrap';
 import { bootstrapService, runApp } from '@app/common';
 import { QUEUES } from '@app/contracts';
 import { loadIndexerConfig } from './config/indexer.config';

@@ -1,3 +1,5 @@
+// First: tracing must patch modules before anything below loads them.
+import './tracing.bootstrap';
 import { bootstrapService, PinoLoggerService, runApp } from '@app/common';
 import { loadProviderSimConfig } from './config/provider-sim.config';
 import { ProviderSimModule } from './provider-sim.module';

@@ -28,3 +28,6 @@ export * from './http/http-logging';
 export * from './rmq/rmq-replies.flush';
 export * from './lifecycle/bootstrap';
 export * from './logging/outage.log';
+export * from './tracing/message-trace';
+export * from './tracing/tracing.env';
+export * from './tracing/tracing-shutdown';

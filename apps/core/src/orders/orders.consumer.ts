@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { Counter, Histogram } from 'prom-client';
-import { assertTopology, InFlightTracker, MetricsService, withStartupTimeout } from '@app/common';
+import { SpanKind } from '@opentelemetry/api';
+import { assertTopology, inRootSpan, InFlightTracker, linkFromHeaders, MetricsService, withStartupTimeout } from '@app/common';
 import { OrderPlacement, parseOrdersPlaceMessage, QUEUES } from '@app/contracts';
 import { CORE_CONFIG, CoreConfig } from '../config/core.config';
 import { Batcher } from './batcher.util';
@@ -147,9 +148,19 @@ export class OrdersConsumer implements OnApplicationBootstrap, OnApplicationShut
     this.batcher.add(delivery, parsed.orders.length);
   }
 
+  // One span per batch, a trace of its own with a link to each message's context: a batch has many parents.
   private async storeBatch(batch: Delivery[]): Promise<void> {
+    const links = batch.flatMap((delivery) => linkFromHeaders(delivery.tracked.message.properties.headers) ?? []);
     try {
-      await this.storeWithRetry(batch);
+      await inRootSpan(
+        'orders.place batch',
+        (span) => {
+          span.setAttribute('messaging.batch.message_count', batch.length);
+          return this.storeWithRetry(batch);
+        },
+        links,
+        SpanKind.CONSUMER,
+      );
     } catch (error) {
       this.logger.error(`orders batch abandoned: ${(error as Error).message}`);
     } finally {

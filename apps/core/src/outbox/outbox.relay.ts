@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
-import { MetricsService, RmqConnection } from '@app/common';
+import { contextFromHeaders, MetricsService, RmqConnection } from '@app/common';
 import { EXCHANGES } from '@app/contracts';
 import { OUTBOX_NOTIFY_CHANNEL, OutboxEntity, OutboxRepository } from '@app/persistence';
 import { CORE_CONFIG, CoreConfig } from '../config/core.config';
@@ -72,16 +72,23 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   // Publishes the whole batch on the one confirm channel, then waits for the broker's confirms: the channel
-  // keeps the order, and only the confirmed prefix is marked published (the rest is retried, in order).
+  // keeps the order, and only the confirmed prefix is marked published (the rest is retried, in order). Each
+  // publish is a span of the trace stored with the row, however long after the write (or a restart) it runs.
   private async publishInOrder(events: OutboxEntity[]): Promise<number> {
     const confirms = await Promise.allSettled(
       events.map((event) =>
-        this.rmq.publish(EXCHANGES.events, event.eventType, Buffer.from(JSON.stringify({ pattern: event.eventType, data: event.payload })), {
-          messageId: event.eventId,
-          contentType: 'application/json',
-          timestamp: Math.floor(event.createdAt.getTime() / 1000),
-          headers: event.headers,
-        }),
+        this.rmq.publish(
+          EXCHANGES.events,
+          event.eventType,
+          Buffer.from(JSON.stringify({ pattern: event.eventType, data: event.payload })),
+          {
+            messageId: event.eventId,
+            contentType: 'application/json',
+            timestamp: Math.floor(event.createdAt.getTime() / 1000),
+            headers: event.headers,
+          },
+          contextFromHeaders(event.traceContext),
+        ),
       ),
     );
     const firstFailure = confirms.findIndex((result) => result.status === 'rejected');

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { assertTopology, DomainError, REQUEST_ID_HEADER, withStartupTimeout } from '@app/common';
+import { assertTopology, DomainError, REQUEST_ID_HEADER, tracedPublish, withStartupTimeout } from '@app/common';
 import { encodeOrdersPlaceMessage, OrderPlacement, QUEUES } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 
@@ -84,6 +84,11 @@ export class OrderPublisher implements OnModuleInit, OnApplicationShutdown {
     if (!channel) return Promise.reject(notAccepted('the message broker is unreachable'));
     if (this.blocked) return Promise.reject(notAccepted('the message broker refuses publishes for now'));
     const messageId = orders.length === 1 ? orders[0].id : randomUUID();
+    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+    return tracedPublish(QUEUES.orders, headers, () => this.publishConfirmed(channel, orders, messageId, headers));
+  }
+
+  private publishConfirmed(channel: ConfirmChannel, orders: OrderPlacement[], messageId: string, headers: Record<string, string>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (error?: DomainError) => {
@@ -108,7 +113,7 @@ export class OrderPublisher implements OnModuleInit, OnApplicationShutdown {
             messageId,
             contentType: 'application/json',
             timestamp: Math.floor(Date.now() / 1000),
-            headers: { [REQUEST_ID_HEADER]: requestId },
+            headers,
           },
           (error: unknown) => {
             const wasReturned = this.returned.delete(messageId);

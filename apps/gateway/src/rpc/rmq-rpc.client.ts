@@ -1,7 +1,7 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, RmqRecordBuilder } from '@nestjs/microservices';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
-import { DomainError, REQUEST_ID_HEADER, rmqClientOptions } from '@app/common';
+import { DomainError, REQUEST_ID_HEADER, rmqClientOptions, tracedPublish } from '@app/common';
 import { GatewayConfig } from '../config/gateway.config';
 
 export interface CallOptions {
@@ -39,9 +39,13 @@ export abstract class RmqRpcClient implements OnModuleInit, OnApplicationShutdow
 
   async send<T>(pattern: string, data: unknown, requestId: string, options: CallOptions = {}): Promise<T> {
     const ttl = options.timeoutMs ?? this.config.RPC_TIMEOUT_MS;
-    const record = new RmqRecordBuilder(data).setOptions({ headers: { [REQUEST_ID_HEADER]: requestId }, expiration: String(ttl), persistent: true }).build();
+    // The trace context goes into the headers here, in the request's context: Nest's client writes later.
+    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
     try {
-      return await firstValueFrom(this.client.send<T>(pattern, record).pipe(timeout(ttl)));
+      return await tracedPublish(pattern, headers, () => {
+        const record = new RmqRecordBuilder(data).setOptions({ headers, expiration: String(ttl), persistent: true }).build();
+        return firstValueFrom(this.client.send<T>(pattern, record).pipe(timeout(ttl)));
+      });
     } catch (error) {
       throw this.translate(error, pattern, ttl);
     }

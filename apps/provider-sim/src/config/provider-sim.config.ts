@@ -1,4 +1,4 @@
-import { ConfigValidationError, port } from '@app/common';
+import { ConfigValidationError, port, tracingEnvSchema } from '@app/common';
 import { z, ZodTypeAny } from 'zod';
 import { FAULT_MODES, FaultSpec, faultSpecSchema } from '../faults/fault.dto';
 import { VALIDATOR_SETTINGS, ValidatorSetting } from '../feed/conditional.util';
@@ -27,6 +27,7 @@ export const providerSimEnvFields = z.object({
   PROVIDER_SIM_FAULT_STATUS: optionalInt,
   PROVIDER_SIM_RETRY_AFTER_S: optionalInt,
   PROVIDER_SIM_FAULT_TIMES: optionalInt,
+  ...tracingEnvSchema.shape,
 });
 type EnvFields = z.infer<typeof providerSimEnvFields>;
 type VariableName = keyof EnvFields;

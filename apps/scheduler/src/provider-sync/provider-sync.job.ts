@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { inRootSpan } from '@app/common';
 import { SyncTrigger } from '@app/contracts';
 import { SCHEDULER_CONFIG, SchedulerConfig } from '../config/scheduler.config';
 import { ProviderSyncMetrics } from './provider-sync.metrics';
@@ -30,13 +31,18 @@ export class ProviderSyncJob implements OnApplicationBootstrap, BeforeApplicatio
 
   onApplicationBootstrap(): void {
     this.scheduleTick();
-    void this.tick('startup');
+    void this.tracedTick('startup');
   }
 
   beforeApplicationShutdown(): void {
     this.stopped = true;
     this.clear(PROVIDER_SYNC_TIMEOUT);
     this.clear(PROVIDER_SYNC_STARTUP_RETRY);
+  }
+
+  // Each sync run is a trace of its own; the sync's fetches, queries and published events are in it.
+  private tracedTick(trigger: SyncTrigger): Promise<void> {
+    return inRootSpan(`provider-sync ${trigger}`, () => this.tick(trigger));
   }
 
   async tick(trigger: SyncTrigger): Promise<void> {
@@ -65,7 +71,7 @@ export class ProviderSyncJob implements OnApplicationBootstrap, BeforeApplicatio
       setTimeout(() => {
         this.clear(PROVIDER_SYNC_STARTUP_RETRY);
         this.scheduleTick();
-        void this.tick('schedule');
+        void this.tracedTick('schedule');
       }, delayMs),
     );
   }
@@ -74,7 +80,7 @@ export class ProviderSyncJob implements OnApplicationBootstrap, BeforeApplicatio
     if (this.stopped || Date.now() + STARTUP_RETRY_MS >= this.nextTickAt) return;
     this.replace(
       PROVIDER_SYNC_STARTUP_RETRY,
-      setTimeout(() => void this.tick('startup'), STARTUP_RETRY_MS),
+      setTimeout(() => void this.tracedTick('startup'), STARTUP_RETRY_MS),
     );
   }
 

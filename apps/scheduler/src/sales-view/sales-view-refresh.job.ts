@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { Counter } from 'prom-client';
-import { MetricsService } from '@app/common';
+import { inRootSpan, MetricsService } from '@app/common';
 import { SALES_PATTERNS, ScheduledSalesViewRefreshPayload } from '@app/contracts';
 import { SCHEDULER_CONFIG, SchedulerConfig } from '../config/scheduler.config';
 import { CoreCommandPublisher } from '../ticks/core-command.publisher';
@@ -34,7 +34,12 @@ export class SalesViewRefreshJob implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    this.job = CronJob.from({ cronTime: this.config.MV_REFRESH_SCHEDULE, timeZone: 'UTC', onTick: () => this.tick(), waitForCompletion: true });
+    this.job = CronJob.from({
+      cronTime: this.config.MV_REFRESH_SCHEDULE,
+      timeZone: 'UTC',
+      onTick: () => inRootSpan('sales-view refresh tick', () => this.tick()),
+      waitForCompletion: true,
+    });
     this.registry.addCronJob(SALES_VIEW_REFRESH_JOB, this.job);
     this.job.start();
     this.logger.log(`sales view refresh scheduled on "${this.config.MV_REFRESH_SCHEDULE}" (UTC), next at ${this.job.nextDate().toISO()}`);

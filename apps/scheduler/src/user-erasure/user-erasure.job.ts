@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
+import { inRootSpan } from '@app/common';
 import { PATTERNS, ScheduledUserErasurePayload } from '@app/contracts';
 import { SCHEDULER_CONFIG, SchedulerConfig } from '../config/scheduler.config';
 import { CoreCommandPublisher } from '../ticks/core-command.publisher';
@@ -24,7 +25,12 @@ export class UserErasureJob implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.job = CronJob.from({ cronTime: this.config.USER_ERASURE_SCHEDULE, timeZone: 'UTC', onTick: () => this.tick(), waitForCompletion: true });
+    this.job = CronJob.from({
+      cronTime: this.config.USER_ERASURE_SCHEDULE,
+      timeZone: 'UTC',
+      onTick: () => inRootSpan('user-erasure tick', () => this.tick()),
+      waitForCompletion: true,
+    });
     this.registry.addCronJob(USER_ERASURE_JOB, this.job);
     this.job.start();
     this.logger.log(`user erasure scheduled on "${this.config.USER_ERASURE_SCHEDULE}" (UTC), grace ${this.config.USER_ERASURE_GRACE} ms`);

@@ -42,6 +42,9 @@ describe('parseEnv', () => {
       RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
       RMQ_PREFETCH: 20,
       SHUTDOWN_GRACE_MS: 10_000,
+      OTEL_SDK_DISABLED: 'false',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
     });
   });
 

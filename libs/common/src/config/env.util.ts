@@ -1,4 +1,5 @@
 import { z, ZodTypeAny } from 'zod';
+import { tracingEnvSchema } from '../tracing/tracing.env';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -81,6 +82,7 @@ export const baseEnvSchema = z.object({
   RABBITMQ_URL: urlWithProtocols(['amqp:', 'amqps:'], 'amqp://guest:guest@127.0.0.1:5672'),
   RMQ_PREFETCH: positiveInt(20),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  ...tracingEnvSchema.shape,
 });
 
 export const jwtKeyEnvSchema = z.object({

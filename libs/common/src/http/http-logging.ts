@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { errorEnvelope } from '../errors/error-envelope';
 import { PinoLoggerService } from '../logging/pino-logger.service';
 import { REQUEST_ID_HEADER, runWithRequestContext, saneRequestId } from '../logging/request-context';
+import { describeServerSpan } from '../tracing/message-trace';
 
 const QUIET_ROUTES = /^\/(health|metrics)/;
 
@@ -54,6 +55,7 @@ export function registerHttpLogging(app: NestFastifyApplication): void {
         .send(errorEnvelope({ code: 'SERVICE_UNAVAILABLE', message: 'The service is shutting down; retry' }, request.id));
       return;
     }
+    describeServerSpan(request.method, request.routeOptions.url, request.id);
     runWithRequestContext({ requestId: request.id }, done);
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

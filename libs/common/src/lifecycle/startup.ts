@@ -1,4 +1,5 @@
 import { ConfigValidationError } from '../config/env.util';
+import { shutdownTracing } from '../tracing/tracing-shutdown';
 
 // A dependency that did not answer at start: the message names it and where it was looked for.
 export class DependencyUnavailableError extends Error {
@@ -72,8 +73,9 @@ export function closeOnSignals(app: Closable, deadlineMs: number): void {
       process.stderr.write(`${JSON.stringify({ level: 'error', message: `shutdown after ${signal} exceeded ${deadlineMs} ms` })}\n`);
       process.exit(1);
     }, deadlineMs).unref();
+    // The spans still buffered go out after the app closed (bounded by the deadline above).
     app.close().then(
-      () => process.exit(0),
+      () => shutdownTracing().then(() => process.exit(0)),
       () => process.exit(1),
     );
   };

@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
+import { activeTraceIds } from '../tracing/message-trace';
 import { currentRequestId } from './request-context';
 
 export function createPinoLogger(app: string, level: string): Logger {
@@ -9,10 +10,12 @@ export function createPinoLogger(app: string, level: string): Logger {
     messageKey: 'message',
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     formatters: { level: (label) => ({ level: label }) },
-    // Every line written while handling a request or a message carries its id.
+    // Every line written while handling a request or a message carries its id, and inside a span its trace_id and
+    // span_id (nothing when tracing is off: the API's no-op context has no span).
     mixin: () => {
       const requestId = currentRequestId();
-      return requestId ? { request_id: requestId } : {};
+      const ids = activeTraceIds();
+      return requestId ? { request_id: requestId, ...ids } : ids;
     },
     redact: ['authorization', 'password', '*.password', 'refresh_token', '*.refresh_token'],
   });

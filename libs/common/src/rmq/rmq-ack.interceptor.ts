@@ -1,10 +1,12 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { RmqContext } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
+import { context as otelContext } from '@opentelemetry/api';
 import { defer, EMPTY, Observable, tap } from 'rxjs';
 import { REQUEST_ID_HEADER, runWithRequestContext, saneRequestId } from '../logging/request-context';
 import { InFlightTracker } from '../lifecycle/in-flight.tracker';
 import { MetricsService } from '../metrics/metrics.service';
+import { finishSpan, startConsumerSpan } from '../tracing/message-trace';
 
 export const ATTEMPT_HEADER = 'x-attempt';
 export const MAX_TRANSIENT_ATTEMPTS = 5;
@@ -45,8 +47,11 @@ export class RmqAckInterceptor implements NestInterceptor {
     const done = this.inFlight.begin();
     const pattern = rmq.getPattern();
     const stopTimer = this.metrics.messageDuration.startTimer({ pattern });
+    // The handler runs under a CONSUMER span, a child of the publisher's context in the headers (Nest's RMQ server
+    // carries no trace context of its own).
+    const traced = startConsumerSpan(String(pattern), message.properties.headers, { 'messaging.destination.name': this.queue });
     let settled = false;
-    const settle = (outcome: string, action: () => void) => {
+    const settle = (outcome: string, action: () => void, error?: unknown) => {
       if (settled) return;
       settled = true;
       try {
@@ -56,20 +61,23 @@ export class RmqAckInterceptor implements NestInterceptor {
         const seconds = stopTimer({ outcome });
         // One line per message, like an access log; the request id comes from the logger's context.
         this.logger.log(`${pattern} ${outcome} in ${(seconds * 1000).toFixed(1)} ms`);
+        finishSpan(traced.span, error);
       }
     };
 
     return new Observable((subscriber) =>
       runWithRequestContext({ requestId }, () =>
-        defer(() => next.handle())
-          .pipe(
-            tap({
-              complete: () => settle('handled', () => channel.ack(message)),
-              error: (error: unknown) => settle('failed', () => (isRpc ? channel.ack(message) : this.rejectEvent(channel, message, rmq, error))),
-              unsubscribe: () => settle('handled', () => channel.ack(message)),
-            }),
-          )
-          .subscribe(subscriber),
+        otelContext.with(traced.context, () =>
+          defer(() => next.handle())
+            .pipe(
+              tap({
+                complete: () => settle('handled', () => channel.ack(message)),
+                error: (error: unknown) => settle('failed', () => (isRpc ? channel.ack(message) : this.rejectEvent(channel, message, rmq, error)), error),
+                unsubscribe: () => settle('handled', () => channel.ack(message)),
+              }),
+            )
+            .subscribe(subscriber),
+        ),
       ),
     );
   }

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import type { Context } from '@opentelemetry/api';
 import type { ConfirmChannel, Options } from 'amqplib';
 import { withStartupTimeout } from '../lifecycle/startup';
+import { tracedPublish } from '../tracing/message-trace';
 import { AMQP_SOCKET_OPTIONS, assertTopology } from './rmq.options';
 
 const PUBLISH_TIMEOUT_MS = 5000;
@@ -43,9 +45,17 @@ export class RmqConnection {
     }
   }
 
-  // Resolves once the broker confirmed the message (publisher confirms).
-  async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
-    await this.channel.publish(exchange, routingKey, content, { persistent: true, timeout: PUBLISH_TIMEOUT_MS, ...options });
+  // Resolves once the broker confirmed the message (publisher confirms). The trace context (the active one, or
+  // `traceParent`) goes into the headers now: amqp-connection-manager may write the message much later, after a
+  // reconnect, in no request's context.
+  async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish, traceParent?: Context): Promise<void> {
+    const headers: Record<string, unknown> = { ...(options.headers as Record<string, unknown> | undefined) };
+    await tracedPublish(
+      routingKey || exchange,
+      headers,
+      () => this.channel.publish(exchange, routingKey, content, { persistent: true, timeout: PUBLISH_TIMEOUT_MS, ...options, headers }),
+      traceParent,
+    );
   }
 
   // A queue's ready messages and consumers (AMQP's queue.declare-ok; unacked messages are not in it), or null

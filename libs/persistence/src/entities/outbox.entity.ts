@@ -9,6 +9,8 @@ export class OutboxEntity {
   @Column('uuid', { name: 'event_id' }) eventId: string;
   @Column('jsonb') payload: Record<string, unknown>;
   @Column('jsonb') headers: Record<string, string>;
+  // W3C traceparent/tracestate of the write, restored by the relay.
+  @Column('jsonb', { name: 'trace_context' }) traceContext: Record<string, string>;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'published_at', nullable: true }) publishedAt: Date | null;
 }

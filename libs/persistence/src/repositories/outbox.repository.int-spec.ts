@@ -18,7 +18,7 @@ describe('OutboxRepository (Postgres)', () => {
   function newEvent(aggregateId: string, eventType = 'user.updated') {
     const eventId = randomUUID();
     created.push(eventId);
-    return { aggregateType: 'user', aggregateId, eventType, eventId, payload: { aggregateId }, headers: { 'x-request-id': 'int-test' } };
+    return { aggregateType: 'user', aggregateId, eventType, eventId, payload: { aggregateId }, headers: { 'x-request-id': 'int-test' }, traceContext: {} };
   }
 
   async function publishedAt(eventIds: string[]): Promise<Record<string, Date | null>> {

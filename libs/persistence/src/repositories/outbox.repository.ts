@@ -9,6 +9,8 @@ export interface NewOutboxEvent {
   eventId: string;
   payload: Record<string, unknown>;
   headers: Record<string, string>;
+  // The trace context active at the write ({} when tracing is off).
+  traceContext: Record<string, string>;
 }
 
 export const OUTBOX_NOTIFY_CHANNEL = 'outbox_new';
@@ -23,10 +25,10 @@ export class OutboxRepository {
   async add(manager: EntityManager, event: NewOutboxEvent): Promise<void> {
     await manager.query(
       `WITH inserted AS (
-         INSERT INTO outbox (aggregate_type, aggregate_id, event_type, event_id, payload, headers)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
-       SELECT pg_notify($7, '') FROM inserted`,
-      [event.aggregateType, event.aggregateId, event.eventType, event.eventId, event.payload, event.headers, OUTBOX_NOTIFY_CHANNEL],
+         INSERT INTO outbox (aggregate_type, aggregate_id, event_type, event_id, payload, headers, trace_context)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)
+       SELECT pg_notify($8, '') FROM inserted`,
+      [event.aggregateType, event.aggregateId, event.eventType, event.eventId, event.payload, event.headers, event.traceContext, OUTBOX_NOTIFY_CHANNEL],
     );
   }
 
