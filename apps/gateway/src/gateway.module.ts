@@ -23,6 +23,7 @@ import { ContentController } from './content/content.controller';
 import { JwtStrategy } from './access/jwt.strategy';
 import { GATEWAY_JWT_KEYS, JwtVerifier } from './access/jwt.verifier';
 import { DeadLettersController } from './admin/dead-letters.controller';
+import { AuditController } from './admin/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { JwksController } from './auth/jwks.controller';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
@@ -82,6 +83,7 @@ export class GatewayModule {
         ContentController,
         OrdersController,
         DeadLettersController,
+        AuditController,
         OverviewController,
         ReindexController,
         DashboardController,

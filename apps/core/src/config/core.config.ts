@@ -38,6 +38,16 @@ export const coreEnvSchema = baseEnvSchema
     // order.stored events feed an external search index; with the Postgres backend the orders table is the index
     // (its search_vector is written by the INSERT), so by default they are written only when ELASTICSEARCH_URL is set.
     ORDER_STORED_EVENTS: z.enum(['true', 'false']).optional(),
+    // Test only (refused unless NODE_ENV=test): core kills itself (SIGKILL) right after writing the audit event of
+    // this action, before its transaction commits, so a test can show that neither the change nor the event survives.
+    TEST_CRASH_BEFORE_COMMIT_OF: z
+      .string()
+      .regex(/^[a-z_]+\.[a-z_]+$/)
+      .optional(),
+  })
+  .refine((env) => !env.TEST_CRASH_BEFORE_COMMIT_OF || env.NODE_ENV === 'test', {
+    message: 'is a test hook, refused unless NODE_ENV=test',
+    path: ['TEST_CRASH_BEFORE_COMMIT_OF'],
   })
   .refine((env) => Boolean(env.ADMIN_EMAIL) === Boolean(env.ADMIN_PASSWORD), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',

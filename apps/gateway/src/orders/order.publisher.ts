@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { assertTopology, DomainError, REQUEST_ID_HEADER, withStartupTimeout } from '@app/common';
+import { assertTopology, DomainError, requestContextHeaders, withStartupTimeout } from '@app/common';
 import { encodeOrdersPlaceMessage, OrderPlacement, QUEUES } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 
@@ -93,7 +93,7 @@ export class OrderPublisher implements OnModuleInit, OnApplicationShutdown {
             messageId,
             contentType: 'application/json',
             timestamp: Math.floor(Date.now() / 1000),
-            headers: { [REQUEST_ID_HEADER]: requestId },
+            headers: requestContextHeaders(requestId),
           },
           (error: unknown) => {
             const wasReturned = this.returned.delete(messageId);

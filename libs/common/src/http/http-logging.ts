@@ -38,7 +38,7 @@ export function registerHttpLogging(app: NestFastifyApplication): void {
   const logger = app.get(PinoLoggerService).pino;
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('X-Request-Id', request.id);
-    runWithRequestContext({ requestId: request.id }, done);
+    runWithRequestContext({ requestId: request.id, clientIp: request.ip }, done);
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     if (logger.isLevelEnabled('info') && !QUIET_ROUTES.test(request.url)) {

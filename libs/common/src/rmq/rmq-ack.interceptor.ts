@@ -2,7 +2,16 @@ import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestIntercep
 import { RmqContext } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
 import { defer, EMPTY, Observable, tap } from 'rxjs';
-import { REQUEST_ID_HEADER, runWithRequestContext, saneRequestId } from '../logging/request-context';
+import {
+  ACTOR_ID_HEADER,
+  ACTOR_ROLE_HEADER,
+  CLIENT_IP_HEADER,
+  REQUEST_ID_HEADER,
+  runWithRequestContext,
+  saneActor,
+  saneClientIp,
+  saneRequestId,
+} from '../logging/request-context';
 import { InFlightTracker } from '../lifecycle/in-flight.tracker';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -42,6 +51,8 @@ export class RmqAckInterceptor implements NestInterceptor {
       return EMPTY;
     }
     const requestId = saneRequestId(message.properties.headers?.[REQUEST_ID_HEADER]);
+    const clientIp = saneClientIp(message.properties.headers?.[CLIENT_IP_HEADER]);
+    const actor = saneActor(message.properties.headers?.[ACTOR_ID_HEADER], message.properties.headers?.[ACTOR_ROLE_HEADER]);
     const done = this.inFlight.begin();
     const pattern = rmq.getPattern();
     const stopTimer = this.metrics.messageDuration.startTimer({ pattern });
@@ -60,7 +71,7 @@ export class RmqAckInterceptor implements NestInterceptor {
     };
 
     return new Observable((subscriber) =>
-      runWithRequestContext({ requestId }, () =>
+      runWithRequestContext({ requestId, clientIp, actor }, () =>
         defer(() => next.handle())
           .pipe(
             tap({
