@@ -17,7 +17,7 @@ import {
   RmqConnection,
 } from '@app/common';
 import { QUEUES } from '@app/contracts';
-import { PersistenceModule, runMigrationsLocked } from '@app/persistence';
+import { AuditRepository, PersistenceModule, runMigrationsLocked } from '@app/persistence';
 import { AuthService } from './auth/auth.service';
 import { PasswordHasher } from './auth/password.hasher';
 import { JWT_KEYS, TokenIssuer } from './auth/token.issuer';
@@ -25,6 +25,7 @@ import { PrincipalCacheWriter } from './cache/principal-cache.writer';
 import { CORE_CONFIG, CoreConfig } from './config/core.config';
 import { ContentSearchModule } from './content-search/content-search.module';
 import { DeadLetterStore } from './dead-letters/dead-letter.store';
+import { AuditHandlers } from './audit/audit.handlers';
 import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
 import { OverviewHandlers } from './admin/overview.handlers';
 import { ORDERS_CONTROLLERS, ORDERS_PROVIDERS } from './orders/orders.providers';
@@ -47,11 +48,19 @@ import { UserExportService } from './users/user-export.service';
 import { UserLifecycleHandlers } from './users/user-lifecycle.handlers';
 
 // Runs pending migrations before anything else touches the schema, once across replicas.
+// Then makes sure the audit log has this month's partition and the next ones (a core that was down for months
+// must not write into a missing one), and arms the test-only crash hook.
 class MigrationsOnStart implements OnModuleInit {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(CORE_CONFIG) private readonly config: CoreConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await runMigrationsLocked(this.dataSource);
+    await this.audit.ensurePartitions(new Date());
+    this.audit.crashBeforeCommitOf = this.config.TEST_CRASH_BEFORE_COMMIT_OF;
   }
 }
 
@@ -82,7 +91,7 @@ export class CoreModule {
           ],
         }),
       ],
-      controllers: [UsersHandlers, UserLifecycleHandlers, DeadLettersHandlers, OverviewHandlers, ...ORDERS_CONTROLLERS],
+      controllers: [UsersHandlers, UserLifecycleHandlers, DeadLettersHandlers, AuditHandlers, OverviewHandlers, ...ORDERS_CONTROLLERS],
       providers: [
         { provide: CORE_CONFIG, useValue: config },
         { provide: JWT_KEYS, useFactory: () => loadJwtKeys(config, true) },

@@ -23,6 +23,7 @@ import { ContentController } from './content/content.controller';
 import { JwtStrategy } from './access/jwt.strategy';
 import { GATEWAY_JWT_KEYS, JwtVerifier } from './access/jwt.verifier';
 import { DeadLettersController } from './admin/dead-letters.controller';
+import { AuditController } from './admin/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { LoginThrottle } from './auth/login-throttle.service';
 import { LoginLockoutController } from './admin/login-lockout.controller';
@@ -85,6 +86,7 @@ export class GatewayModule {
         ContentController,
         OrdersController,
         DeadLettersController,
+        AuditController,
         OverviewController,
         ReindexController,
         DashboardController,

@@ -24,6 +24,7 @@ import { SalesViewRefreshJob } from './sales-view/sales-view-refresh.job';
 import { CoreCommandPublisher } from './ticks/core-command.publisher';
 import { TickClaim } from './ticks/tick-claim.service';
 import { UserErasureJob } from './user-erasure/user-erasure.job';
+import { AuditMaintenanceJob } from './audit-maintenance/audit-maintenance.job';
 
 // Cron ticks only claim the tick and publish; the work runs where it belongs (the sales view refresh in core).
 // The provider sync is the exception: the scheduler is the only writer of the provider_* tables (a bulk sync
@@ -54,6 +55,7 @@ export class SchedulerModule {
         CoreCommandPublisher,
         SalesViewRefreshJob,
         UserErasureJob,
+        AuditMaintenanceJob,
       ],
     };
   }

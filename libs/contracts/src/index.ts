@@ -26,3 +26,4 @@ export * from './content/content.view';
 export * from './content/content-search/content-search.payload';
 export * from './content/content.payloads';
 export * from './content/content-cache';
+export * from './audit/audit.payloads';

@@ -41,6 +41,9 @@ export const PATTERNS = {
     deadLettersGet: 'admin.dead-letters.get',
     overview: 'admin.overview',
     deadLettersReplay: 'admin.dead-letters.replay',
+    auditList: 'admin.audit.list',
+    // scheduler -> core command: audit partitions ahead, retention purge, sealing.
+    auditMaintenance: 'audit.maintenance-scheduled',
   },
 } as const;
 

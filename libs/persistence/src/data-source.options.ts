@@ -16,6 +16,7 @@ import { ProviderCatalog1764600000000 } from './migrations/1764600000000-provide
 import { ContentSearch1764600300000 } from './migrations/1764600300000-content-search';
 import { ContentVersions1764610000000 } from './migrations/1764610000000-content-versions';
 import { UserErasure1764700100000 } from './migrations/1764700100000-user-erasure';
+import { AuditLog1764800000000 } from './migrations/1764800000000-audit-log';
 import { OutboxTraceContext1764800000000 } from './migrations/1764800000000-outbox-trace-context';
 import { SessionRevocation1764900140000 } from './migrations/1764900140000-session-revocation';
 import { Plans1763700100000 } from './migrations/1763700100000-plans';
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   ContentSearch1764600300000,
   ContentVersions1764610000000,
   UserErasure1764700100000,
+  AuditLog1764800000000,
   OutboxTraceContext1764800000000,
   SessionRevocation1764900140000,
 ];

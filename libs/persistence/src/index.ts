@@ -30,3 +30,5 @@ export * from './entities/provider-sync-state.entity';
 export * from './repositories/provider-sync-lock.repository';
 export * from './repositories/provider-sync-runs.repository';
 export * from './repositories/provider-sync-state.repository';
+export * from './repositories/audit.repository';
+export * from './audit-event.util';

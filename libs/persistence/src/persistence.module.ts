@@ -11,6 +11,7 @@ import { RefreshTokensRepository } from './repositories/refresh-tokens.repositor
 import { UsersRepository } from './repositories/users.repository';
 import { UserErasureRepository } from './repositories/user-erasure.repository';
 import { UserExportRepository } from './repositories/user-export.repository';
+import { AuditRepository } from './repositories/audit.repository';
 import { PlansRepository } from './repositories/plans.repository';
 import { SalesViewRepository } from './repositories/sales-view.repository';
 
@@ -22,6 +23,7 @@ import { ProviderSyncRunsRepository } from './repositories/provider-sync-runs.re
 import { ProviderSyncStateRepository } from './repositories/provider-sync-state.repository';
 
 const REPOSITORIES = [
+  AuditRepository,
   PlansRepository,
   UsersRepository,
   UserErasureRepository,

@@ -41,10 +41,20 @@ export const coreEnvSchema = baseEnvSchema
     // Tests only (refused unless NODE_ENV=test): core kills itself with SIGKILL right after a change to a user
     // commits, before the post-commit cache write, to prove revocation survives that crash.
     TEST_CRASH_AFTER_USER_COMMIT: z.enum(['true', 'false']).optional(),
+    // Test only (refused unless NODE_ENV=test): core kills itself (SIGKILL) right after writing the audit event of
+    // this action, before its transaction commits, so a test can show that neither the change nor the event survives.
+    TEST_CRASH_BEFORE_COMMIT_OF: z
+      .string()
+      .regex(/^[a-z_]+\.[a-z_]+$/)
+      .optional(),
   })
   .refine((env) => env.TEST_CRASH_AFTER_USER_COMMIT !== 'true' || env.NODE_ENV === 'test', {
     message: 'TEST_CRASH_AFTER_USER_COMMIT is a test hook and needs NODE_ENV=test',
     path: ['TEST_CRASH_AFTER_USER_COMMIT'],
+  })
+  .refine((env) => !env.TEST_CRASH_BEFORE_COMMIT_OF || env.NODE_ENV === 'test', {
+    message: 'is a test hook, refused unless NODE_ENV=test',
+    path: ['TEST_CRASH_BEFORE_COMMIT_OF'],
   })
   .refine((env) => Boolean(env.ADMIN_EMAIL) === Boolean(env.ADMIN_PASSWORD), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { MetricsService, PrincipalCache } from '@app/common';
 import { Actor, contentItemKey, ListContentPayload } from '@app/contracts';
-import { ContentItemsRepository, dataSourceOptions, OutboxRepository, RefreshTokensRepository, UserEntity, UsersRepository } from '@app/persistence';
+import { AuditRepository, ContentItemsRepository, dataSourceOptions, OutboxRepository, RefreshTokensRepository, UserEntity, UsersRepository } from '@app/persistence';
 import { TEST_ENV } from '../../../../test/support/test-env';
 import { PasswordHasher } from '../auth/password.hasher';
 import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
@@ -52,20 +52,22 @@ describe('content cache fills (PostgreSQL + Redis)', () => {
     const store = new ContentCacheStore(redis, { contentCacheTtlSeconds: 600 }, new MetricsService());
     const filler = new ContentCacheFiller(store, metrics, hooks);
     const outbox = new OutboxRepository(dataSource);
-    const support = new ContentWriteSupport(dataSource, contents, outbox, store);
+    const audit = new AuditRepository(dataSource);
+    const support = new ContentWriteSupport(dataSource, contents, outbox, audit, store);
     const users = new UsersRepository(dataSource);
     const principals = new PrincipalCacheWriter(new PrincipalCache(redis), new MetricsService());
     return {
       redis,
       query: new ContentQueryService(contents, store, filler, metrics),
-      create: new CreateContentUseCase(dataSource, contents, outbox, store),
+      create: new CreateContentUseCase(dataSource, contents, outbox, audit, store),
       replace: new ReplaceContentUseCase(support),
-      remove: new DeleteContentUseCase(dataSource, contents, outbox, store),
+      remove: new DeleteContentUseCase(dataSource, contents, outbox, audit, store),
       updateUser: new UpdateUserUseCase(
         dataSource,
         users,
         new RefreshTokensRepository(dataSource),
         outbox,
+        audit,
         new PasswordHasher(),
         principals,
         store,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor, CONTENT_EVENTS, ContentReply } from '@app/contracts';
-import { ContentItemEntity, ContentItemsRepository, ContentWithAuthor, OutboxRepository } from '@app/persistence';
+import { auditEvent, AuditRepository, ContentItemEntity, ContentItemsRepository, ContentWithAuthor, OutboxRepository } from '@app/persistence';
 import { domainEvent } from '../messaging/event.factory';
 import { ContentCacheStore } from './content-cache.store';
 import { toChangedEvent, toContentReply } from './content.mapper';
@@ -28,6 +28,7 @@ export class ContentWriteSupport {
     private readonly dataSource: DataSource,
     private readonly contents: ContentItemsRepository,
     private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
     private readonly cache: ContentCacheStore,
   ) {}
 
@@ -40,6 +41,7 @@ export class ContentWriteSupport {
       found.item.updatedAt = new Date();
       await this.contents.update(tx, found.item);
       await this.outbox.add(tx, domainEvent('content', id, CONTENT_EVENTS.updated, toChangedEvent(found.item)));
+      await this.audit.record(tx, [auditEvent('content.updated', actor, { type: 'content', id }, { version: found.item.version })]);
       return found;
     });
     await this.cache.itemWritten(updated.item, updated.author);

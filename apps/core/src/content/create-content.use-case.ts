@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor, CONTENT_EVENTS, ContentFields, ContentReply } from '@app/contracts';
-import { ContentItemEntity, ContentItemsRepository, OutboxRepository } from '@app/persistence';
+import { auditEvent, AuditRepository, ContentItemEntity, ContentItemsRepository, OutboxRepository } from '@app/persistence';
 import { domainEvent } from '../messaging/event.factory';
 import { ContentCacheStore } from './content-cache.store';
 import { toChangedEvent, toContentReply } from './content.mapper';
@@ -17,6 +17,7 @@ export class CreateContentUseCase {
     private readonly dataSource: DataSource,
     private readonly contents: ContentItemsRepository,
     private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
     private readonly cache: ContentCacheStore,
   ) {}
 
@@ -38,6 +39,7 @@ export class CreateContentUseCase {
       if (!found) throw new DomainError('INVALID_TOKEN', 'The user of this token no longer exists');
       await this.contents.insert(tx, item);
       await this.outbox.add(tx, domainEvent('content', item.id, CONTENT_EVENTS.created, toChangedEvent(item)));
+      await this.audit.record(tx, [auditEvent('content.created', actor, { type: 'content', id: item.id })]);
       return found;
     });
     await this.cache.itemWritten(item, author);

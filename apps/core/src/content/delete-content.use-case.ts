@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor, CONTENT_EVENTS, ContentDeletedEventData } from '@app/contracts';
-import { ContentItemsRepository, OutboxRepository } from '@app/persistence';
+import { auditEvent, AuditRepository, ContentItemsRepository, OutboxRepository } from '@app/persistence';
 import { domainEvent } from '../messaging/event.factory';
 import { ContentCacheStore } from './content-cache.store';
 import { assertWritable } from './content-write.support';
@@ -14,6 +14,7 @@ export class DeleteContentUseCase {
     private readonly dataSource: DataSource,
     private readonly contents: ContentItemsRepository,
     private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
     private readonly cache: ContentCacheStore,
   ) {}
 
@@ -24,6 +25,7 @@ export class DeleteContentUseCase {
       await this.contents.remove(tx, id);
       const data: ContentDeletedEventData = { id };
       await this.outbox.add(tx, domainEvent('content', id, CONTENT_EVENTS.deleted, data));
+      await this.audit.record(tx, [auditEvent('content.deleted', actor, { type: 'content', id })]);
       return found.item.version;
     });
     await this.cache.itemDeleted(id, version);

@@ -2,11 +2,15 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError } from '@app/common';
 import { GetDeadLetterPayload, ListDeadLettersPayload, pageMeta, PATTERNS, ReplayDeadLettersPayload } from '@app/contracts';
+import { auditByRequester, AuditRepository } from '@app/persistence';
 import { DeadLetterStore, toDeadLetterDetail, toDeadLetterView } from './dead-letter.store';
 
 @Controller()
 export class DeadLettersHandlers {
-  constructor(private readonly store: DeadLetterStore) {}
+  constructor(
+    private readonly store: DeadLetterStore,
+    private readonly audit: AuditRepository,
+  ) {}
 
   @MessagePattern(PATTERNS.admin.deadLettersList)
   async list(@Payload() payload: ListDeadLettersPayload) {
@@ -23,7 +27,13 @@ export class DeadLettersHandlers {
   }
 
   @MessagePattern(PATTERNS.admin.deadLettersReplay)
-  replay(@Payload() payload: ReplayDeadLettersPayload) {
-    return this.store.replay(payload);
+  // One event per replay call: how many, and which letters (a dry run replays nothing and is not recorded).
+  async replay(@Payload() payload: ReplayDeadLettersPayload) {
+    const result = await this.store.replay(payload);
+    if (!result.dry_run) {
+      const details = { matched: result.matched, replayed: result.replayed, ids: result.ids, ...(payload.filter ? { filter: payload.filter } : {}) };
+      await this.audit.recordAlone(auditByRequester('dead_letters.replayed', null, details));
+    }
+    return result;
   }
 }

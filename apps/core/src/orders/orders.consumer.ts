@@ -3,18 +3,30 @@ import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-man
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { Counter, Histogram } from 'prom-client';
 import { SpanKind } from '@opentelemetry/api';
-import { assertTopology, inRootSpan, InFlightTracker, linkFromHeaders, MetricsService, withStartupTimeout } from '@app/common';
+import {
+  assertTopology,
+  CLIENT_IP_HEADER,
+  inRootSpan,
+  InFlightTracker,
+  linkFromHeaders,
+  MetricsService,
+  REQUEST_ID_HEADER,
+  saneClientIp,
+  saneRequestId,
+  withStartupTimeout,
+} from '@app/common';
 import { OrderPlacement, parseOrdersPlaceMessage, QUEUES } from '@app/contracts';
 import { CORE_CONFIG, CoreConfig } from '../config/core.config';
 import { Batcher } from './batcher.util';
 import { OrderedAcks, TrackedDelivery } from './ordered-acks.util';
-import { StoreOrdersUseCase } from './store-orders.use-case';
+import { OrderOrigin, StoreOrdersUseCase } from './store-orders.use-case';
 
 interface Delivery {
   channel: ConfirmChannel;
   acks: OrderedAcks;
   tracked: TrackedDelivery;
   orders: OrderPlacement[];
+  origin: OrderOrigin; // the request that placed them, for their audit events
   end: () => void; // in-flight bookkeeping for the graceful drain
 }
 
@@ -144,7 +156,9 @@ export class OrdersConsumer implements OnApplicationBootstrap, OnApplicationShut
       this.consumed.inc({ outcome: 'dead_lettered' });
       return;
     }
-    const delivery: Delivery = { channel, acks, tracked: acks.track(message), orders: parsed.orders, end: this.inFlight.begin() };
+    const headers = message.properties.headers;
+    const origin = { requestId: saneRequestId(headers?.[REQUEST_ID_HEADER]), ip: saneClientIp(headers?.[CLIENT_IP_HEADER]) ?? null };
+    const delivery: Delivery = { channel, acks, tracked: acks.track(message), orders: parsed.orders, origin, end: this.inFlight.begin() };
     this.batcher.add(delivery, parsed.orders.length);
   }
 
@@ -170,10 +184,11 @@ export class OrdersConsumer implements OnApplicationBootstrap, OnApplicationShut
 
   private async storeWithRetry(batch: Delivery[]): Promise<void> {
     const orders = batch.flatMap((delivery) => delivery.orders);
+    const origins = new Map(batch.flatMap((delivery) => delivery.orders.map((order) => [order, delivery.origin] as const)));
     for (let attempt = 1; ; attempt++) {
       const stopTimer = this.batchSeconds.startTimer();
       try {
-        const outcome = await this.store.execute(orders);
+        const outcome = await this.store.execute(orders, origins);
         stopTimer({ outcome: 'stored' });
         this.batchSize.observe(orders.length);
         this.phaseSeconds.observe({ phase: 'transaction' }, outcome.transactionMs / 1000);

@@ -1,11 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ORDER_EVENTS, OrderPlacement, OrdersStoredEventData, toOrderView } from '@app/contracts';
-import { OrdersRepository, OutboxRepository, UsersRepository, withStatementTimeout } from '@app/persistence';
+import { AuditRepository, NewAuditEvent, OrdersRepository, OutboxRepository, UsersRepository, withStatementTimeout } from '@app/persistence';
 import { CORE_CONFIG, CoreConfig } from '../config/core.config';
 import { domainEvent } from '../messaging/event.factory';
 import { OrderCacheWriter } from './order-cache.writer';
 import { placementDocument, placementFields } from './order.mapper';
+
+// The request an order came in with (from its message's headers).
+export interface OrderOrigin {
+  requestId: string | null;
+  ip: string | null;
+}
 
 export interface StoreOutcome {
   inserted: number;
@@ -28,11 +34,12 @@ export class StoreOrdersUseCase {
     private readonly orders: OrdersRepository,
     private readonly users: UsersRepository,
     private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
     private readonly cache: OrderCacheWriter,
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
   ) {}
 
-  async execute(orders: OrderPlacement[]): Promise<StoreOutcome> {
+  async execute(orders: OrderPlacement[], origins?: ReadonlyMap<OrderPlacement, OrderOrigin>): Promise<StoreOutcome> {
     // The same order twice in one batch (a retried publish) is one row: keep the first.
     const byId = new Map<string, OrderPlacement>();
     for (const order of orders) if (!byId.has(order.id.toLowerCase())) byId.set(order.id.toLowerCase(), order);
@@ -44,6 +51,11 @@ export class StoreOrdersUseCase {
       const accepted = batch.filter((order) => live.has(order.user_id.toLowerCase()));
       for (const order of batch) if (!live.has(order.user_id.toLowerCase())) refusedUsers.add(order.user_id.toLowerCase());
       const ids = accepted.length > 0 ? await this.orders.insertMany(tx, accepted) : new Set<string>();
+      // One audit event per order really inserted, all in one multi-row INSERT of this transaction.
+      await this.audit.record(
+        tx,
+        accepted.filter((order) => ids.has(order.id.toLowerCase())).map((order) => orderCreated(order, origins?.get(order))),
+      );
       if (ids.size > 0 && this.config.orderStoredEvents) {
         const data: OrdersStoredEventData = { orders: batch.filter((order) => ids.has(order.id.toLowerCase())).map(placementDocument) };
         await this.outbox.add(tx, domainEvent('order', data.orders[0].id, ORDER_EVENTS.stored, data));
@@ -69,4 +81,16 @@ export class StoreOrdersUseCase {
       refusedUsers,
     };
   }
+}
+
+function orderCreated(order: OrderPlacement, origin: OrderOrigin | undefined): NewAuditEvent {
+  return {
+    action: 'order.created',
+    outcome: 'success',
+    actor: { id: order.user_id.toLowerCase(), role: null },
+    target: { type: 'order', id: order.id.toLowerCase() },
+    requestId: origin?.requestId ?? null,
+    ip: origin?.ip ?? null,
+    details: {},
+  };
 }

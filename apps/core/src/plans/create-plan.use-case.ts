@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor, PLAN_EVENTS, PlanRecord } from '@app/contracts';
-import { OutboxRepository, PlansRepository, UniqueViolationError } from '@app/persistence';
+import { auditEvent, AuditRepository, OutboxRepository, PlansRepository, UniqueViolationError } from '@app/persistence';
 import { domainEvent } from '../messaging/event.factory';
 import { PlanCacheWriter } from './plan-cache.writer';
 import { toPlanEvent, toPlanRecord } from './plan.mapper';
@@ -14,6 +14,7 @@ export class CreatePlanUseCase {
     private readonly dataSource: DataSource,
     private readonly plans: PlansRepository,
     private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
     private readonly support: PlanWriteSupport,
     private readonly cache: PlanCacheWriter,
   ) {}
@@ -26,6 +27,7 @@ export class CreatePlanUseCase {
         const plan = await this.plans.insert(tx, id, prepared.write);
         await this.plans.replaceObjects(tx, id, prepared.decomposed.objects, true);
         await this.outbox.add(tx, domainEvent('plan', id, PLAN_EVENTS.created, toPlanEvent(plan)));
+        await this.audit.record(tx, [auditEvent('plan.created', actor, { type: 'plan', id })]);
         return plan;
       })
       .catch((error) => {

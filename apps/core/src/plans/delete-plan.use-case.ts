@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor, PLAN_EVENTS, Precondition } from '@app/contracts';
-import { OutboxRepository, PlansRepository } from '@app/persistence';
+import { auditEvent, AuditRepository, OutboxRepository, PlansRepository } from '@app/persistence';
 import { domainEvent } from '../messaging/event.factory';
 import { PlanCacheWriter } from './plan-cache.writer';
 import { toPlanEvent } from './plan.mapper';
@@ -15,6 +15,7 @@ export class DeletePlanUseCase {
     private readonly dataSource: DataSource,
     private readonly plans: PlansRepository,
     private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
     private readonly support: PlanWriteSupport,
     private readonly cache: PlanCacheWriter,
   ) {}
@@ -25,6 +26,7 @@ export class DeletePlanUseCase {
       if (!removed) return null;
       const version = await this.plans.nextVersion(tx);
       await this.outbox.add(tx, domainEvent('plan', id, PLAN_EVENTS.deleted, toPlanEvent(removed, version)));
+      await this.audit.record(tx, [auditEvent('plan.deleted', actor, { type: 'plan', id })]);
       return version;
     });
     if (deleted === null) return this.support.explainMiss(id, actor);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor, PLAN_EVENTS, PlanRecord, Precondition } from '@app/contracts';
-import { OutboxRepository, PlansRepository } from '@app/persistence';
+import { auditEvent, AuditRepository, OutboxRepository, PlansRepository } from '@app/persistence';
 import { domainEvent } from '../messaging/event.factory';
 import { PlanCacheWriter } from './plan-cache.writer';
 import { toPlanEvent, toPlanRecord } from './plan.mapper';
@@ -15,6 +15,7 @@ export class PlanReplacer {
     private readonly dataSource: DataSource,
     private readonly plans: PlansRepository,
     private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
     private readonly support: PlanWriteSupport,
     private readonly cache: PlanCacheWriter,
   ) {}
@@ -25,6 +26,7 @@ export class PlanReplacer {
       if (!plan) return null;
       await this.plans.replaceObjects(tx, id, prepared.decomposed.objects);
       await this.outbox.add(tx, domainEvent('plan', id, PLAN_EVENTS.updated, toPlanEvent(plan)));
+      await this.audit.record(tx, [auditEvent('plan.updated', actor, { type: 'plan', id }, { version: plan.version })]);
       return plan;
     });
     if (!stored) return this.support.explainMiss(id, actor);

@@ -3,6 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { IsIn, IsUUID } from 'class-validator';
 import { DomainError } from '@app/common';
 import { PLAN_PATTERNS } from '@app/contracts';
+import { auditByRequester, AuditRepository } from '@app/persistence';
 import { ReindexProgressStore } from './reindex-progress.store';
 import { ReindexService, ReindexTarget } from './reindex.service';
 
@@ -21,11 +22,14 @@ export class ReindexHandlers {
   constructor(
     private readonly reindex: ReindexService,
     private readonly progress: ReindexProgressStore,
+    private readonly audit: AuditRepository,
   ) {}
 
   @MessagePattern(PLAN_PATTERNS.reindex)
-  start(@Payload() payload: ReindexPayload) {
-    return this.reindex.start(payload.target);
+  async start(@Payload() payload: ReindexPayload) {
+    const run = await this.reindex.start(payload.target);
+    await this.audit.recordAlone(auditByRequester('search_index.reindex_started', { type: 'reindex_run', id: run.id }, { target: payload.target }));
+    return run;
   }
 
   @MessagePattern(PLAN_PATTERNS.reindexStatus)

@@ -21,7 +21,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     if (!email || !password) return;
     if (await this.users.findLiveByEmail(email)) return;
     try {
-      await this.createUser.execute({ name: 'Administrator', email, password }, 'admin');
+      await this.createUser.execute({ name: 'Administrator', email, password }, 'admin', null, 'bootstrap');
       this.logger.log(`bootstrap admin ${email} created`);
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'EMAIL_TAKEN')) throw error;

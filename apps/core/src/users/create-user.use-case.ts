@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
-import { CreateUserFields, EVENTS, Role, UserView } from '@app/contracts';
-import { OutboxRepository, UniqueViolationError, UserEntity, UsersRepository } from '@app/persistence';
+import { Actor, CreateUserFields, EVENTS, Role, UserView } from '@app/contracts';
+import { auditEvent, AuditRepository, OutboxRepository, UniqueViolationError, UserEntity, UsersRepository } from '@app/persistence';
 import { PasswordHasher } from '../auth/password.hasher';
 import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
 import { domainEvent } from '../messaging/event.factory';
@@ -31,11 +31,13 @@ export class CreateUserUseCase {
     private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
     private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
     private readonly hasher: PasswordHasher,
     private readonly cache: PrincipalCacheWriter,
   ) {}
 
-  async execute(fields: CreateUserFields, role: Role): Promise<UserView> {
+  // actor: the admin who creates the user; null for a signup (the new user is the actor) or the bootstrap admin.
+  async execute(fields: CreateUserFields, role: Role, actor: Actor | null = null, via: 'signup' | 'admin' | 'bootstrap' = 'admin'): Promise<UserView> {
     const now = new Date();
     const user: UserEntity = {
       id: randomUUID(),
@@ -58,6 +60,8 @@ export class CreateUserUseCase {
         user.passwordHash = await this.hasher.hash(fields.password);
         await this.users.setPasswordHash(tx, user.id, user.passwordHash);
         await this.outbox.add(tx, domainEvent('user', user.id, EVENTS.userCreated, view));
+        const by = actor ?? (via === 'signup' ? { id: user.id, role } : null);
+        await this.audit.record(tx, [auditEvent('user.created', by, { type: 'user', id: user.id }, { via, role })]);
       })
       .catch(uniqueViolationToDomain);
     await this.cache.publish(toPrincipal(user));

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor } from '@app/contracts';
-import { UserEntity, UserErasureRepository } from '@app/persistence';
+import { auditEvent, AuditRepository, UserEntity, UserErasureRepository } from '@app/persistence';
 import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
 import { ContentCacheStore } from '../content/content-cache.store';
 import { toPrincipal, toUserView } from './user.mapper';
@@ -22,6 +22,7 @@ export class EraseUserUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly erasure: UserErasureRepository,
+    private readonly audit: AuditRepository,
     private readonly principals: PrincipalCacheWriter,
     private readonly contentCache: ContentCacheStore,
   ) {}
@@ -29,10 +30,11 @@ export class EraseUserUseCase {
   // POST /admin/users/{id}/erase.
   async byAdmin(actor: Actor, id: string): Promise<ErasureOutcome> {
     if (actor.role !== 'admin') throw new DomainError('FORBIDDEN', 'Only an admin may erase users');
-    return this.execute(id);
+    return this.execute(id, actor);
   }
 
-  async execute(id: string): Promise<ErasureOutcome> {
+  // actor: the admin, or null for the scheduler's sweep after USER_ERASURE_GRACE.
+  async execute(id: string, actor: Actor | null = null): Promise<ErasureOutcome> {
     const { user, outcome } = await this.dataSource.transaction(async (tx) => {
       const found = await this.erasure.lockAnyById(tx, id);
       if (!found) throw new DomainError('NOT_FOUND', 'User not found');
@@ -44,7 +46,7 @@ export class EraseUserUseCase {
       const view = toUserView(found);
       await this.erasure.scrubOutbox(tx, values, { name: view.name, email: view.email, phone_number: null, country: null, state: null });
       await this.erasure.scrubDeadLetters(tx, values);
-      // Audit (branch audit): record `user.erased` here, in this transaction, with the actor and the target id.
+      await this.audit.record(tx, [auditEvent('user.erased', actor, { type: 'user', id: found.id }, { trigger: actor ? 'admin' : 'schedule' })]);
       return { user: found, outcome: 'erased' as const };
     });
     await this.principals.publish(toPrincipal(user));

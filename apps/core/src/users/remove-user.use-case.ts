@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor, EVENTS } from '@app/contracts';
-import { OutboxRepository, RefreshTokensRepository, UsersRepository } from '@app/persistence';
+import { auditEvent, AuditRepository, OutboxRepository, RefreshTokensRepository, UsersRepository } from '@app/persistence';
 import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
 import { domainEvent } from '../messaging/event.factory';
 import { UserCommitHook } from './user-commit.hook';
@@ -18,23 +18,24 @@ export class RemoveUserUseCase {
     private readonly users: UsersRepository,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
     private readonly cache: PrincipalCacheWriter,
     private readonly hook: UserCommitHook,
   ) {}
 
   async execute(actor: Actor, id: string): Promise<void> {
     if (actor.role !== 'admin') throw new DomainError('FORBIDDEN', 'Only an admin may delete users');
-    await this.softDelete(id);
+    await this.softDelete(actor, id, 'admin');
   }
 
   // DELETE /users/me: the same soft delete, by the user themself; erasure follows after USER_ERASURE_GRACE.
   // An admin closes an account through DELETE /users/{id}, so the bootstrap admin cannot lock everyone out.
   async closeOwnAccount(actor: Actor): Promise<void> {
     if (actor.role === 'admin') throw new DomainError('FORBIDDEN', 'An admin account is closed by another admin (DELETE /users/{id})');
-    await this.softDelete(actor.id);
+    await this.softDelete(actor, actor.id, 'self');
   }
 
-  private async softDelete(id: string): Promise<void> {
+  private async softDelete(actor: Actor, id: string, via: 'admin' | 'self'): Promise<void> {
     const removed = await this.dataSource.transaction(async (tx) => {
       const user = await this.users.lockLiveById(tx, id);
       if (!user) throw new DomainError('NOT_FOUND', 'User not found');
@@ -44,6 +45,7 @@ export class RemoveUserUseCase {
       await this.users.save(tx, user);
       await this.refreshTokens.revokeAllForUser(tx, user.id);
       await this.outbox.add(tx, domainEvent('user', user.id, EVENTS.userDeleted, toUserView(user)));
+      await this.audit.record(tx, [auditEvent('user.deleted', actor, { type: 'user', id: user.id }, { via })]);
       await this.cache.fence(user.id, user.version);
       return user;
     });

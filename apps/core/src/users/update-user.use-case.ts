@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor, EVENTS, UpdateUserFields, UserView } from '@app/contracts';
-import { OutboxRepository, RefreshTokensRepository, UsersRepository } from '@app/persistence';
+import { auditEvent, AuditRepository, OutboxRepository, RefreshTokensRepository, UserEntity, UsersRepository } from '@app/persistence';
 import { PasswordHasher } from '../auth/password.hasher';
 import { PrincipalCacheWriter } from '../cache/principal-cache.writer';
 import { ContentCacheStore } from '../content/content-cache.store';
@@ -27,6 +27,7 @@ export class UpdateUserUseCase {
     private readonly users: UsersRepository,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
     private readonly hasher: PasswordHasher,
     private readonly cache: PrincipalCacheWriter,
     private readonly contentCache: ContentCacheStore,
@@ -45,6 +46,8 @@ export class UpdateUserUseCase {
         if (fields.role && fields.role !== user.role && actor.role !== 'admin') {
           throw new DomainError('FORBIDDEN', 'Only an admin may change a role');
         }
+        const previousRole = user.role;
+        const changed = changedProfileFields(user, fields);
         user.name = fields.name.trim();
         user.email = fields.email.trim();
         user.phoneNumber = fields.phone_number ?? null;
@@ -63,6 +66,10 @@ export class UpdateUserUseCase {
         user.updatedAt = new Date();
         await this.users.save(tx, user);
         await this.outbox.add(tx, domainEvent('user', user.id, EVENTS.userUpdated, toUserView(user)));
+        const target = { type: 'user', id: user.id };
+        const events = [auditEvent('user.updated', actor, target, { fields: passwordHash ? [...changed, 'password'] : changed })];
+        if (user.role !== previousRole) events.push(auditEvent('user.role_changed', actor, target, { from: previousRole, to: user.role }));
+        await this.audit.record(tx, events);
         await this.cache.fence(user.id, user.version);
         return user;
       })
@@ -73,4 +80,17 @@ export class UpdateUserUseCase {
     if (renamed) await this.contentCache.authorRenamed({ id: updated.id, name: updated.name, version: updated.version });
     return toUserView(updated);
   }
+}
+
+// Names of the profile fields a PUT changes (never their values: the audit log holds no personal data).
+function changedProfileFields(user: UserEntity, fields: UpdateUserFields): string[] {
+  const next: Record<string, unknown> = {
+    name: fields.name.trim(),
+    email: fields.email.trim(),
+    phone_number: fields.phone_number ?? null,
+    country: fields.country ?? null,
+    state: fields.state ?? null,
+  };
+  const current: Record<string, unknown> = { name: user.name, email: user.email, phone_number: user.phoneNumber, country: user.country, state: user.state };
+  return Object.keys(next).filter((key) => next[key] !== current[key]);
 }

@@ -31,7 +31,7 @@ export class UsersHandlers {
 
   @MessagePattern(PATTERNS.auth.signup)
   signup(@Payload() payload: SignupPayload) {
-    return this.createUser.execute(payload, 'user');
+    return this.createUser.execute(payload, 'user', null, 'signup');
   }
 
   @MessagePattern(PATTERNS.auth.token)
@@ -67,7 +67,7 @@ export class UsersHandlers {
 
   @MessagePattern(PATTERNS.users.create)
   create(@Payload() payload: CreateUserPayload) {
-    return this.createUser.execute(payload.user, payload.user.role ?? 'user');
+    return this.createUser.execute(payload.user, payload.user.role ?? 'user', payload.actor, 'admin');
   }
 
   @MessagePattern(PATTERNS.users.update)

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { IntersectionType } from '@nestjs/swagger';
-import { DeadLetterDetail, DeadLetterFilter, DeadLetterView, Page, PATTERNS, ReplayDeadLettersPayload, ReplayResult } from '@app/contracts';
+import { Actor, DeadLetterDetail, DeadLetterFilter, DeadLetterView, Page, PATTERNS, ReplayDeadLettersPayload, ReplayResult } from '@app/contracts';
 import { Roles } from '../access/access.decorators';
 import { CoreClient } from '../core-client/core.client';
 import { ApiAuthenticated, ApiErrors, ApiJsonBody, ApiPageOf } from '../http/openapi/api-docs.decorators';
 import { PaginationQueryDto } from '../http/pagination.dto';
-import { RequestId } from '../http/request-id.decorator';
+import { CurrentActor, RequestId } from '../http/request-id.decorator';
 import { uuidParam } from '../users/users.controller';
 import { DeadLetterDetailDto, DeadLetterViewDto, ReplayResultDto } from './dto/admin-views.dto';
 
@@ -43,7 +43,7 @@ export class DeadLettersController {
   @HttpCode(200)
   @ApiJsonBody()
   @ApiOkResponse({ type: ReplayResultDto })
-  replay(@Body() body: ReplayDeadLettersDto, @RequestId() requestId: string): Promise<ReplayResult> {
-    return this.core.send(PATTERNS.admin.deadLettersReplay, body, requestId);
+  replay(@Body() body: ReplayDeadLettersDto, @CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<ReplayResult> {
+    return this.core.send(PATTERNS.admin.deadLettersReplay, body, requestId, { actor });
   }
 }

@@ -7,6 +7,7 @@ import { ProviderSyncController } from './provider-sync.controller';
 describe('ProviderSyncController', () => {
   const started: StartProviderSyncReply = { id: '6f1d3b7e-1c1a-4a8e-9d5e-2b7c1e0f4a11', status: 'running', started_at: '2026-12-01T10:00:00.000Z' };
   const status: ProviderSyncStatusReply = { circuit: 'half_open', last_synced_at: null, runs: [] };
+  const admin = { id: '00000000-0000-4000-8000-000000000001', role: 'admin' as const };
   let send: jest.Mock;
   let sut: ProviderSyncController;
 
@@ -16,9 +17,9 @@ describe('ProviderSyncController', () => {
   });
 
   it("should ask the scheduler to start an admin sync and answer 202 with the scheduler's reply", async () => {
-    await expect(sut.start('req-1')).resolves.toEqual(started);
+    await expect(sut.start(admin, 'req-1')).resolves.toEqual(started);
 
-    expect(send).toHaveBeenCalledWith(PROVIDER_PATTERNS.syncStart, { trigger: 'admin' }, 'req-1');
+    expect(send).toHaveBeenCalledWith(PROVIDER_PATTERNS.syncStart, { trigger: 'admin' }, 'req-1', { actor: admin });
     expect(Reflect.getMetadata(HTTP_CODE_METADATA, ProviderSyncController.prototype.start)).toBe(202);
   });
 
@@ -31,7 +32,7 @@ describe('ProviderSyncController', () => {
   it('should pass on a scheduler failure for the error filter to map', async () => {
     send.mockRejectedValueOnce(Object.assign(new Error('The scheduler service did not answer in time'), { code: 'UPSTREAM_TIMEOUT' }));
 
-    await expect(sut.start('req-3')).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+    await expect(sut.start(admin, 'req-3')).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
   });
 
   it('should be for admins only', () => {

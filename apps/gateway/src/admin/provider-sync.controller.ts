@@ -1,9 +1,9 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PROVIDER_PATTERNS, ProviderSyncStatusReply, StartProviderSyncPayload, StartProviderSyncReply } from '@app/contracts';
+import { Actor, PROVIDER_PATTERNS, ProviderSyncStatusReply, StartProviderSyncPayload, StartProviderSyncReply } from '@app/contracts';
 import { Roles } from '../access/access.decorators';
 import { ApiAuthenticated, ApiErrors } from '../http/openapi/api-docs.decorators';
-import { RequestId } from '../http/request-id.decorator';
+import { CurrentActor, RequestId } from '../http/request-id.decorator';
 import { SchedulerClient } from '../scheduler-client/scheduler.client';
 import { ProviderSyncStartedDto, ProviderSyncStatusDto } from './dto/provider-sync.dto';
 
@@ -27,9 +27,9 @@ export class ProviderSyncController {
   })
   @ApiAcceptedResponse({ type: ProviderSyncStartedDto })
   @ApiErrors(400, 413, 415)
-  start(@RequestId() requestId: string): Promise<StartProviderSyncReply> {
+  start(@CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<StartProviderSyncReply> {
     const payload: StartProviderSyncPayload = { trigger: 'admin' };
-    return this.scheduler.send(PROVIDER_PATTERNS.syncStart, payload, requestId);
+    return this.scheduler.send(PROVIDER_PATTERNS.syncStart, payload, requestId, { actor });
   }
 
   @Get('status')

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { PLAN_PATTERNS } from '@app/contracts';
+import { Actor, PLAN_PATTERNS } from '@app/contracts';
 import { Roles } from '../access/access.decorators';
 import { CoreClient } from '../core-client/core.client';
 import { ApiAuthenticated, ApiErrors, ApiJsonBody } from '../http/openapi/api-docs.decorators';
-import { RequestId } from '../http/request-id.decorator';
+import { CurrentActor, RequestId } from '../http/request-id.decorator';
 import { uuidParam } from '../users/users.controller';
 
 const TARGETS = ['plans', 'orders', 'content', 'all'] as const;
@@ -66,8 +66,8 @@ export class ReindexController {
   @HttpCode(202)
   @ApiJsonBody()
   @ApiAcceptedResponse({ type: ReindexRunDto })
-  start(@Body() body: ReindexDto, @RequestId() requestId: string) {
-    return this.core.send(PLAN_PATTERNS.reindex, body, requestId);
+  start(@Body() body: ReindexDto, @CurrentActor() actor: Actor, @RequestId() requestId: string) {
+    return this.core.send(PLAN_PATTERNS.reindex, body, requestId, { actor });
   }
 
   // A run's progress per index, for a day after it started.

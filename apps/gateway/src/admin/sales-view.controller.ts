@@ -1,12 +1,12 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SALES_PATTERNS, SalesViewRefreshed } from '@app/contracts';
+import { Actor, SALES_PATTERNS, SalesViewRefreshed } from '@app/contracts';
 import { Roles } from '../access/access.decorators';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { CoreClient } from '../core-client/core.client';
 import { SalesViewRefreshedDto } from '../dashboard/dto/sales.dto';
 import { ApiAuthenticated, ApiErrors } from '../http/openapi/api-docs.decorators';
-import { RequestId } from '../http/request-id.decorator';
+import { CurrentActor, RequestId } from '../http/request-id.decorator';
 
 @ApiTags('admin')
 @ApiAuthenticated()
@@ -32,7 +32,7 @@ export class SalesViewController {
   })
   @ApiOkResponse({ type: SalesViewRefreshedDto })
   @ApiErrors(400, 413, 415)
-  refresh(@RequestId() requestId: string): Promise<SalesViewRefreshed> {
-    return this.core.send(SALES_PATTERNS.refresh, {}, requestId, { timeoutMs: this.config.MV_REFRESH_TIMEOUT_MS + this.config.RPC_TIMEOUT_MS });
+  refresh(@CurrentActor() actor: Actor, @RequestId() requestId: string): Promise<SalesViewRefreshed> {
+    return this.core.send(SALES_PATTERNS.refresh, {}, requestId, { timeoutMs: this.config.MV_REFRESH_TIMEOUT_MS + this.config.RPC_TIMEOUT_MS, actor });
   }
 }

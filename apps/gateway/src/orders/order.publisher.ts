@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { assertTopology, DomainError, REQUEST_ID_HEADER, tracedPublish, withStartupTimeout } from '@app/common';
+import { assertTopology, DomainError, requestContextHeaders, tracedPublish, withStartupTimeout } from '@app/common';
 import { encodeOrdersPlaceMessage, OrderPlacement, QUEUES } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 
@@ -84,7 +84,7 @@ export class OrderPublisher implements OnModuleInit, OnApplicationShutdown {
     if (!channel) return Promise.reject(notAccepted('the message broker is unreachable'));
     if (this.blocked) return Promise.reject(notAccepted('the message broker refuses publishes for now'));
     const messageId = orders.length === 1 ? orders[0].id : randomUUID();
-    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+    const headers = requestContextHeaders(requestId);
     return tracedPublish(QUEUES.orders, headers, () => this.publishConfirmed(channel, orders, messageId, headers));
   }
 

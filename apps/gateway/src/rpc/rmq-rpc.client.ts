@@ -1,12 +1,14 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, RmqRecordBuilder } from '@nestjs/microservices';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
-import { DomainError, REQUEST_ID_HEADER, rmqClientOptions, tracedPublish } from '@app/common';
+import { DomainError, requestContextHeaders, rmqClientOptions, tracedPublish } from '@app/common';
 import { GatewayConfig } from '../config/gateway.config';
 
 export interface CallOptions {
   // This call's bound instead of RPC_TIMEOUT_MS, for the few commands that take minutes by design.
   timeoutMs?: number;
+  // Who asks, for commands whose payload names nobody (admin refresh, sync, reindex, replay): their audit event names them.
+  actor?: { id: string; role: string };
 }
 
 // Request/response to one service's RPC queue over RabbitMQ. Every call is bounded by RPC_TIMEOUT_MS (or its own
@@ -40,7 +42,7 @@ export abstract class RmqRpcClient implements OnModuleInit, OnApplicationShutdow
   async send<T>(pattern: string, data: unknown, requestId: string, options: CallOptions = {}): Promise<T> {
     const ttl = options.timeoutMs ?? this.config.RPC_TIMEOUT_MS;
     // The trace context goes into the headers here, in the request's context: Nest's client writes later.
-    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+    const headers = requestContextHeaders(requestId, options.actor);
     try {
       return await tracedPublish(pattern, headers, () => {
         const record = new RmqRecordBuilder(data).setOptions({ headers, expiration: String(ttl), persistent: true }).build();

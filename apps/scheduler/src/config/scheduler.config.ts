@@ -35,6 +35,13 @@ export const schedulerEnvSchema = baseEnvSchema.extend({
     .string()
     .default('@hourly')
     .refine((expression) => validateCronExpression(expression).valid, 'must be a cron expression such as @hourly or 0 */15 * * * *'),
+  // Audit events are kept this long (whole month partitions are dropped once wholly older); the maintenance tick on
+  // AUDIT_MAINTENANCE_SCHEDULE (UTC) also creates the coming months' partitions and seals the hash chain.
+  AUDIT_RETENTION: durationMs('365d'),
+  AUDIT_MAINTENANCE_SCHEDULE: z
+    .string()
+    .default('* * * * *')
+    .refine((expression) => validateCronExpression(expression).valid, 'must be a cron expression such as @hourly or 0 */15 * * * *'),
 });
 
 export type SchedulerConfig = z.infer<typeof schedulerEnvSchema>;

@@ -56,7 +56,7 @@ export function registerHttpLogging(app: NestFastifyApplication): void {
       return;
     }
     describeServerSpan(request.method, request.routeOptions.url, request.id);
-    runWithRequestContext({ requestId: request.id }, done);
+    runWithRequestContext({ requestId: request.id, clientIp: request.ip }, done);
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     if (logger.isLevelEnabled('info') && !QUIET_ROUTES.test(request.url)) {

@@ -3,7 +3,16 @@ import { RmqContext } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
 import { context as otelContext } from '@opentelemetry/api';
 import { defer, EMPTY, Observable, tap } from 'rxjs';
-import { REQUEST_ID_HEADER, runWithRequestContext, saneRequestId } from '../logging/request-context';
+import {
+  ACTOR_ID_HEADER,
+  ACTOR_ROLE_HEADER,
+  CLIENT_IP_HEADER,
+  REQUEST_ID_HEADER,
+  runWithRequestContext,
+  saneActor,
+  saneClientIp,
+  saneRequestId,
+} from '../logging/request-context';
 import { InFlightTracker } from '../lifecycle/in-flight.tracker';
 import { MetricsService } from '../metrics/metrics.service';
 import { finishSpan, startConsumerSpan } from '../tracing/message-trace';
@@ -44,6 +53,8 @@ export class RmqAckInterceptor implements NestInterceptor {
       return EMPTY;
     }
     const requestId = saneRequestId(message.properties.headers?.[REQUEST_ID_HEADER]);
+    const clientIp = saneClientIp(message.properties.headers?.[CLIENT_IP_HEADER]);
+    const actor = saneActor(message.properties.headers?.[ACTOR_ID_HEADER], message.properties.headers?.[ACTOR_ROLE_HEADER]);
     const done = this.inFlight.begin();
     const pattern = rmq.getPattern();
     const stopTimer = this.metrics.messageDuration.startTimer({ pattern });
@@ -66,7 +77,7 @@ export class RmqAckInterceptor implements NestInterceptor {
     };
 
     return new Observable((subscriber) =>
-      runWithRequestContext({ requestId }, () =>
+      runWithRequestContext({ requestId, clientIp, actor }, () =>
         otelContext.with(traced.context, () =>
           defer(() => next.handle())
             .pipe(
