@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -7,6 +8,7 @@ import { expectErrorEnvelope, loginAdmin, signupAndLogin, TestUser } from '../su
 import { launchBrowser, watchCspViolations } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { Platform, startPlatform } from '../support/platform';
+import { EventTap } from '../support/rmq-probe';
 import { TEST_ENV } from '../support/test-env';
 
 // Screenshots go to docs/ (the README shows them) when UPDATE_SCREENSHOTS is set, else to a temp folder.
@@ -21,7 +23,7 @@ describe('operator console at /admin (e2e, Chromium)', () => {
   let admin: { accessToken: string };
 
   beforeAll(async () => {
-    platform = await startPlatform(3540, ['core', 'gateway', 'scheduler', 'provider-sim']);
+    platform = await startPlatform(3540, ['core', 'gateway', 'indexer', 'scheduler', 'provider-sim']);
     baseUrl = platform.api.baseUrl;
     admin = await loginAdmin(platform.api);
     browser = await launchBrowser();
@@ -46,6 +48,9 @@ describe('operator console at /admin (e2e, Chromium)', () => {
     await page.getByRole('navigation', { name: 'Views' }).waitFor();
     return { context, page, violations, tokenBodies };
   }
+
+  // The views' own links (the Overview's tiles link to the same views).
+  const viewLink = (page: Page, name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name, exact: true });
 
   async function expectNoAxeViolations(page: Page): Promise<void> {
     const results = await new AxeBuilder({ page }).analyze();
@@ -134,7 +139,7 @@ describe('operator console at /admin (e2e, Chromium)', () => {
       const today = new Date().toISOString().slice(0, 10);
       for (const width of [1280, 390]) {
         const { context, page, violations } = await signedIn(width);
-        await page.getByRole('link', { name: 'Sales' }).click();
+        await viewLink(page, 'Sales').click();
         await eventually(
           async () => {
             await page.getByRole('button', { name: 'Refresh view' }).click();
@@ -155,7 +160,7 @@ describe('operator console at /admin (e2e, Chromium)', () => {
 
     it('should start a sync with Sync now and show its run', async () => {
       const { context, page } = await signedIn();
-      await page.getByRole('link', { name: 'Provider' }).click();
+      await viewLink(page, 'Provider').click();
       await page.getByRole('button', { name: 'Sync now' }).click();
       const status = page.getByText(/^Sync run [0-9a-f-]{36}/);
       await status.waitFor();
@@ -175,7 +180,7 @@ describe('operator console at /admin (e2e, Chromium)', () => {
     it("should change a user's role behind a confirmation", async () => {
       const target = await signupAndLogin(platform.api);
       const { context, page } = await signedIn();
-      await page.getByRole('link', { name: 'Users' }).click();
+      await viewLink(page, 'Users').click();
       const row = page.getByRole('row').filter({ hasText: target.email });
       await row.getByLabel(`Role for ${target.email}`).selectOption('readonly');
       await row.getByRole('button', { name: 'Change role' }).click();
@@ -185,10 +190,47 @@ describe('operator console at /admin (e2e, Chromium)', () => {
       await context.close();
     });
 
+    it('should find a poisoned message with a filter, dry-run and replay it, and show the replay in the audit view', async () => {
+      const marker = `console-${randomUUID()}`;
+      const tap = await new EventTap().open('plan.*');
+      try {
+        await tap.publishRaw('plan.created', { pattern: 'plan.created', data: { event_type: 'plan.created', event_id: 'not-a-uuid', data: marker } }, randomUUID());
+      } finally {
+        await tap.close();
+      }
+      const pending = async () => (await platform.api.get(`/api/v1/admin/dead-letters?text=${marker}`, { token: admin.accessToken })).body.data as Array<{ id: string }>;
+      const [poisoned] = await eventually(async () => {
+        const letters = await pending();
+        expect(letters).toHaveLength(1);
+        return letters;
+      });
+
+      const { context, page } = await signedIn();
+      await viewLink(page, 'Dead letters').click();
+      await page.getByLabel('Error text').fill(marker);
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.getByText('Pending dead letters, newest first (1)').waitFor();
+      await page.getByRole('button', { name: 'Replay all matching', exact: true }).click();
+      await page.getByRole('button', { name: 'Replay all matching (1)' }).click();
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page.getByText('Replayed 1 letter(s).').waitFor();
+      // The replayed letter is no longer pending (the indexer refuses it again, so a new one may arrive).
+      await eventually(async () => expect((await pending()).map((letter) => letter.id)).not.toContain(poisoned.id));
+
+      await viewLink(page, 'Audit').click();
+      await page.getByLabel('Action').fill('dead_letters.replayed');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      const row = page.getByRole('row').filter({ hasText: poisoned.id });
+      await eventually(async () => expect(row.count()).resolves.toBe(1));
+      await expect(row.innerText()).resolves.toMatch(/admin .*\tdead_letters\.replayed\tsuccess\t.*\t1\t[0-9a-f-]{36}\t/);
+      await expectNoAxeViolations(page);
+      await context.close();
+    });
+
     it('should pass axe on every other view', async () => {
       const { context, page } = await signedIn();
-      for (const view of ['Dead letters', 'Search']) {
-        await page.getByRole('link', { name: view }).click();
+      for (const view of ['Overview', 'Dead letters', 'Search', 'Audit']) {
+        await viewLink(page, view).click();
         await page.getByRole('heading', { level: 1 }).waitFor();
         await expectNoAxeViolations(page);
       }

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Me, signIn, signOut, whenSignedOut } from './api';
 import './styles.css';
 import { ErrorNote } from './ui';
+import { AuditView } from './views/audit';
 import { DeadLettersView, SearchView } from './views/operations';
 import { OverviewView } from './views/overview';
 import { ProviderView } from './views/provider';
@@ -17,6 +18,7 @@ const VIEWS = [
   { path: 'dead-letters', title: 'Dead letters' },
   { path: 'search', title: 'Search' },
   { path: 'users', title: 'Users' },
+  { path: 'audit', title: 'Audit' },
 ] as const;
 type ViewPath = (typeof VIEWS)[number]['path'];
 
@@ -99,6 +101,7 @@ function Console({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         {view === 'dead-letters' ? <DeadLettersView /> : null}
         {view === 'search' ? <SearchView /> : null}
         {view === 'users' ? <UsersView me={me} /> : null}
+        {view === 'audit' ? <AuditView /> : null}
       </main>
     </div>
   );

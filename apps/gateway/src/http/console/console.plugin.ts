@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 export const CONSOLE_PATH = '/admin';
 // The console's client-side paths: each serves the page, which then shows that view. Anything else under /admin
 // is a 404 like any unknown path.
-export const CONSOLE_VIEWS = ['overview', 'sales', 'provider', 'dead-letters', 'search', 'users'] as const;
+export const CONSOLE_VIEWS = ['overview', 'sales', 'provider', 'dead-letters', 'search', 'users', 'audit'] as const;
 
 // No inline script or style at all: the build emits files only, and styles set from script go through the CSSOM.
 export const CONSOLE_CSP = [
