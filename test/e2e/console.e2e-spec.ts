@@ -227,6 +227,21 @@ describe('operator console at /admin (e2e, Chromium)', () => {
       await context.close();
     });
 
+    it('should reindex plans from the Search view and show its progress until it succeeds', async () => {
+      const { context, page } = await signedIn();
+      await viewLink(page, 'Search').click();
+      await page.getByRole('button', { name: 'Reindex plans' }).click();
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      const run = page.getByText(/^Run [0-9a-f-]{36}:/);
+      await run.waitFor();
+      await eventually(async () => expect(run.innerText()).resolves.toMatch(/: succeeded$/), 30_000, 250);
+      await expect(page.getByText(/^plans: \d+ of \d+ \(succeeded\)/).count()).resolves.toBe(1);
+      const runId = /Run ([0-9a-f-]{36})/.exec(await run.innerText())![1];
+      expect((await platform.api.get(`/api/v1/admin/reindex/${runId}`, { token: admin.accessToken })).body.status).toBe('succeeded');
+      await expectNoAxeViolations(page);
+      await context.close();
+    });
+
     it('should pass axe on every other view', async () => {
       const { context, page } = await signedIn();
       for (const view of ['Overview', 'Dead letters', 'Search', 'Audit']) {
