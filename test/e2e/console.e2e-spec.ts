@@ -131,6 +131,26 @@ describe('operator console at /admin (e2e, Chromium)', () => {
   });
 
   describe('views', () => {
+    it('should open on the Overview with every app up, at 1280 and 390 px, with no axe violation', async () => {
+      for (const width of [1280, 390]) {
+        const { context, page, violations } = await signedIn(width);
+        await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+        await page.getByText(/^Updated /).waitFor();
+        const apps = page.getByRole('region', { name: 'Apps' });
+        await eventually(
+          async () => {
+            const text = await apps.innerText();
+            for (const app of ['gateway', 'core', 'indexer', 'scheduler']) expect(text).toContain(`${app}: up`);
+          },
+          30_000,
+          500,
+        );
+        await expectNoAxeViolations(page);
+        await page.screenshot({ path: join(SCREENSHOTS, `console-overview-${width}.png`), fullPage: true });
+        expect(violations).toEqual([]);
+        await context.close();
+      }
+    });
     it("should show today's sales after Refresh view, at 1280 and 390 px, with no axe violation", async () => {
       const buyer = await signupAndLogin(platform.api);
       for (let n = 0; n < 3; n++) {
