@@ -212,18 +212,20 @@ describe('operator console at /admin (e2e, Chromium)', () => {
 
     it('should find a poisoned message with a filter, dry-run and replay it, and show the replay in the audit view', async () => {
       const marker = `console-${randomUUID()}`;
+      // The tap stays open until the letter is stored: closing it at once could drop the unconfirmed publish.
       const tap = await new EventTap().open('plan.*');
+      const pending = async () => (await platform.api.get(`/api/v1/admin/dead-letters?text=${marker}`, { token: admin.accessToken })).body.data as Array<{ id: string }>;
+      let poisoned: { id: string };
       try {
         await tap.publishRaw('plan.created', { pattern: 'plan.created', data: { event_type: 'plan.created', event_id: 'not-a-uuid', data: marker } }, randomUUID());
+        [poisoned] = await eventually(async () => {
+          const letters = await pending();
+          expect(letters).toHaveLength(1);
+          return letters;
+        }, 20_000);
       } finally {
         await tap.close();
       }
-      const pending = async () => (await platform.api.get(`/api/v1/admin/dead-letters?text=${marker}`, { token: admin.accessToken })).body.data as Array<{ id: string }>;
-      const [poisoned] = await eventually(async () => {
-        const letters = await pending();
-        expect(letters).toHaveLength(1);
-        return letters;
-      });
 
       const { context, page } = await signedIn();
       await viewLink(page, 'Dead letters').click();

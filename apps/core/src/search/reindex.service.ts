@@ -77,7 +77,7 @@ export class ReindexService {
             ? await this.orderIndex.rebuild(this.reported(this.orderBatches(), report))
             : await this.contentIndex.rebuild(this.contentSource(report));
       await this.progress.update(runId, part, { status: 'succeeded', done: count, total: Math.max(total, count) });
-      this.logger.log(`reindex ${runId}: ${count} ${part} written to the ${backend} index in ${Date.now() - started} ms`);
+      this.logger.log(`reindex ${runId}: ${count} ${part === 'content' ? 'content items' : part} written to the ${backend} index in ${Date.now() - started} ms`);
     } catch (error) {
       await this.progress.update(runId, part, { status: 'failed', error: (error as Error).message });
       this.logger.error(`reindex ${runId} of ${part} failed: ${(error as Error).message}`);
