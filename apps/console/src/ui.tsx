@@ -88,3 +88,21 @@ export function Confirm({ label, question, onConfirm }: { label: string; questio
     </span>
   );
 }
+
+// Previous / next pages of a list, with where it stands.
+export function Pager({ label, page, totalPages, onPage }: { label: string; page: number; totalPages: number | undefined; onPage: (page: number) => void }) {
+  const last = totalPages ?? 1;
+  return (
+    <nav class="pager" aria-label={label}>
+      <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        Previous page
+      </button>
+      <span>
+        Page {page} of {last}
+      </span>
+      <button type="button" disabled={page >= last} onClick={() => onPage(page + 1)}>
+        Next page
+      </button>
+    </nav>
+  );
+}

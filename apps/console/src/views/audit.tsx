@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { Empty, ErrorNote, Loading, useLoad } from '../ui';
+import { Empty, ErrorNote, Loading, Pager, useLoad } from '../ui';
 
 interface AuditEvent {
   id: string;
@@ -30,7 +30,7 @@ function countOf(event: AuditEvent): string {
 
 function describe(details: Record<string, unknown>): string {
   return Object.entries(details)
-    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(', ');
 }
 
@@ -40,7 +40,7 @@ export function AuditView() {
   const [page, setPage] = useState(1);
   const query = Object.entries(filter)
     .filter(([, value]) => value)
-    .map(([key, value]) => `&${key}=${encodeURIComponent(value as string)}`)
+    .map(([key, value]) => `&${key}=${encodeURIComponent(value)}`)
     .join('');
   const events = useLoad(() => api<AuditPage>(`/admin/audit?page=${page}&page_size=25${query}`), [page, query]);
   const rows = events.data?.data ?? [];
@@ -113,17 +113,7 @@ export function AuditView() {
           ))}
         </tbody>
       </table>
-      <nav class="pager" aria-label="Audit pages">
-        <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-          Previous page
-        </button>
-        <span>
-          Page {page} of {events.data?.meta.total_pages ?? 1}
-        </span>
-        <button type="button" disabled={page >= (events.data?.meta.total_pages ?? 1)} onClick={() => setPage(page + 1)}>
-          Next page
-        </button>
-      </nav>
+      <Pager label="Audit pages" page={page} totalPages={events.data?.meta.total_pages} onPage={setPage} />
     </section>
   );
 }

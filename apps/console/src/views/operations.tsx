@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { Confirm, Empty, ErrorNote, Loading, useLoad } from '../ui';
+import { Confirm, Empty, ErrorNote, Loading, Pager, useLoad } from '../ui';
 
 interface DeadLetter {
   id: string;
@@ -210,17 +210,7 @@ export function DeadLettersView() {
         </tbody>
       </table>
       {open ? <Detail id={open} /> : null}
-      <nav class="pager" aria-label="Dead letter pages">
-        <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-          Previous page
-        </button>
-        <span>
-          Page {page} of {letters.data?.meta.total_pages ?? 1}
-        </span>
-        <button type="button" disabled={page >= (letters.data?.meta.total_pages ?? 1)} onClick={() => setPage(page + 1)}>
-          Next page
-        </button>
-      </nav>
+      <Pager label="Dead letter pages" page={page} totalPages={letters.data?.meta.total_pages} onPage={setPage} />
     </section>
   );
 }

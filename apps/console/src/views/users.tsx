@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, type Me } from '../api';
-import { Confirm, Empty, ErrorNote, Loading, useLoad } from '../ui';
+import { Confirm, Empty, ErrorNote, Loading, Pager, useLoad } from '../ui';
 
 type UserRow = Me & { phone_number?: string | null; country?: string | null; state?: string | null; created_at: string };
 
@@ -83,17 +83,7 @@ export function UsersView({ me }: { me: Me }) {
           ))}
         </tbody>
       </table>
-      <nav class="pager" aria-label="Users pages">
-        <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-          Previous page
-        </button>
-        <span>
-          Page {page} of {users.data?.meta.total_pages ?? 1}
-        </span>
-        <button type="button" disabled={page >= (users.data?.meta.total_pages ?? 1)} onClick={() => setPage(page + 1)}>
-          Next page
-        </button>
-      </nav>
+      <Pager label="Users pages" page={page} totalPages={users.data?.meta.total_pages} onPage={setPage} />
     </section>
   );
 }
