@@ -3,8 +3,10 @@
 // rounds (see RESULTS.md, 2026-12-06). Needs `npm run build` and test slot 3 migrated (an e2e run does it).
 const { spawn } = require('node:child_process');
 const http = require('node:http');
-const autocannon = require('/work/wt/tracing/node_modules/autocannon');
-const ROOT = '/work/wt/tracing';
+const path = require('node:path');
+const autocannon = require('autocannon');
+// The checkout this script sits in (run it from the repository: node bench/tracing-cost.bench.js).
+const ROOT = path.resolve(__dirname, '..');
 const base = {
   PATH: process.env.PATH,
   NODE_ENV: 'test',
