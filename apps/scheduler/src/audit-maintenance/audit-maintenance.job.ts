@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
+import { inRootSpan } from '@app/common';
 import { PATTERNS, ScheduledAuditMaintenancePayload } from '@app/contracts';
 import { SCHEDULER_CONFIG, SchedulerConfig } from '../config/scheduler.config';
 import { CoreCommandPublisher } from '../ticks/core-command.publisher';
@@ -24,7 +25,12 @@ export class AuditMaintenanceJob implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.job = CronJob.from({ cronTime: this.config.AUDIT_MAINTENANCE_SCHEDULE, timeZone: 'UTC', onTick: () => this.tick(), waitForCompletion: true });
+    this.job = CronJob.from({
+      cronTime: this.config.AUDIT_MAINTENANCE_SCHEDULE,
+      timeZone: 'UTC',
+      onTick: () => inRootSpan('audit-maintenance tick', () => this.tick()),
+      waitForCompletion: true,
+    });
     this.registry.addCronJob(AUDIT_MAINTENANCE_JOB, this.job);
     this.job.start();
     this.logger.log(`audit maintenance scheduled on "${this.config.AUDIT_MAINTENANCE_SCHEDULE}" (UTC), retention ${this.config.AUDIT_RETENTION} ms`);
