@@ -174,14 +174,14 @@ describe('tracing across processes (e2e)', () => {
 
   it('should make a scheduler refresh tick a trace of its own that reaches core', async () => {
     const spans = await receiver.waitFor((all) => {
-      for (const tick of all.filter((span) => span.service === 'scheduler' && span.name === 'sales-view refresh tick')) {
+      for (const tick of all.filter((span) => span.service === 'scheduler' && span.name === 'sales-view-refresh tick')) {
         const trace = receiver.trace(tick.traceId);
         if (trace.some((span) => span.service === 'core' && span.kind === CONSUMER)) return trace;
       }
       return undefined;
     });
 
-    const tick = one(spans, 'scheduler', 1, 'sales-view refresh tick');
+    const tick = one(spans, 'scheduler', 1, 'sales-view-refresh tick');
     expect(tick.parentSpanId).toBeUndefined();
     const publish = one(spans, 'scheduler', PRODUCER, 'core.rpc publish');
     expect(parentOf(spans, publish)).toBe(tick);

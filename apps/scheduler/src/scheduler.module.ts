@@ -21,6 +21,7 @@ import { SCHEDULER_CONFIG, SchedulerConfig } from './config/scheduler.config';
 import { ProviderSyncModule } from './provider-sync/provider-sync.module';
 import { FeedModule } from './provider-sync/feed/feed.module';
 import { SalesViewRefreshJob } from './sales-view/sales-view-refresh.job';
+import { ClaimedTicks } from './ticks/claimed-ticks.service';
 import { CoreCommandPublisher } from './ticks/core-command.publisher';
 import { TickClaim } from './ticks/tick-claim.service';
 import { UserErasureJob } from './user-erasure/user-erasure.job';
@@ -53,6 +54,7 @@ export class SchedulerModule {
         ...rmqConsumerProviders(QUEUES.schedulerRpc, config.SHUTDOWN_GRACE_MS),
         TickClaim,
         CoreCommandPublisher,
+        ClaimedTicks,
         SalesViewRefreshJob,
         UserErasureJob,
         AuditMaintenanceJob,

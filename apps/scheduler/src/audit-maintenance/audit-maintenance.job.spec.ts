@@ -1,5 +1,7 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PATTERNS } from '@app/contracts';
+import { MetricsService } from '@app/common';
+import { ClaimedTicks } from '../ticks/claimed-ticks.service';
 import { CoreCommandPublisher } from '../ticks/core-command.publisher';
 import { TickClaim } from '../ticks/tick-claim.service';
 import { AUDIT_MAINTENANCE_JOB, AuditMaintenanceJob } from './audit-maintenance.job';
@@ -11,9 +13,7 @@ describe('AuditMaintenanceJob', () => {
   const claim = jest.fn();
   const sut = new AuditMaintenanceJob(
     { AUDIT_RETENTION: 365 * DAY_MS, AUDIT_MAINTENANCE_SCHEDULE: '* * * * *' },
-    new SchedulerRegistry(),
-    { claim } as unknown as TickClaim,
-    { publish } as unknown as CoreCommandPublisher,
+    new ClaimedTicks(new SchedulerRegistry(), { claim } as unknown as TickClaim, { publish } as unknown as CoreCommandPublisher, new MetricsService()),
   );
   beforeEach(() => jest.clearAllMocks());
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { MetricsService } from '@app/common';
+import { ClaimedTicks } from '../ticks/claimed-ticks.service';
 import { CoreCommandPublisher } from '../ticks/core-command.publisher';
 import { ClaimResult, TickClaim } from '../ticks/tick-claim.service';
 import { SALES_VIEW_REFRESH_JOB, SalesViewRefreshJob } from './sales-view-refresh.job';
@@ -24,13 +25,8 @@ describe('SalesViewRefreshJob', () => {
     const registry = new SchedulerRegistry();
     registries.push(registry);
     const metrics = new MetricsService();
-    const sut = new SalesViewRefreshJob(
-      { MV_REFRESH_SCHEDULE: schedule },
-      registry,
-      claims as unknown as TickClaim,
-      { publish } as unknown as CoreCommandPublisher,
-      metrics,
-    );
+    const ticked = new ClaimedTicks(registry, claims as unknown as TickClaim, { publish } as unknown as CoreCommandPublisher, metrics);
+    const sut = new SalesViewRefreshJob({ MV_REFRESH_SCHEDULE: schedule }, ticked);
     const ticks = async () => {
       const { values } = await metrics.registry.getSingleMetric('scheduler_ticks_total')!.get();
       return Object.fromEntries(values.map((value) => [value.labels.outcome, value.value]));

@@ -1,5 +1,7 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PATTERNS } from '@app/contracts';
+import { MetricsService } from '@app/common';
+import { ClaimedTicks } from '../ticks/claimed-ticks.service';
 import { CoreCommandPublisher } from '../ticks/core-command.publisher';
 import { TickClaim } from '../ticks/tick-claim.service';
 import { USER_ERASURE_JOB, UserErasureJob } from './user-erasure.job';
@@ -11,9 +13,7 @@ describe('UserErasureJob', () => {
   const claim = jest.fn();
   const sut = new UserErasureJob(
     { USER_ERASURE_GRACE: 30 * DAY_MS, USER_ERASURE_SCHEDULE: '@hourly' },
-    new SchedulerRegistry(),
-    { claim } as unknown as TickClaim,
-    { publish } as unknown as CoreCommandPublisher,
+    new ClaimedTicks(new SchedulerRegistry(), { claim } as unknown as TickClaim, { publish } as unknown as CoreCommandPublisher, new MetricsService()),
   );
   beforeEach(() => jest.clearAllMocks());
 
