@@ -273,6 +273,12 @@ async function catalogSnapshot(): Promise<{ plans: string; failures: number }> {
   return { plans: `${plans[0].n} rows, md5 ${plans[0].digest}`, failures: Number(state[0]?.breaker?.breakerState ?? 0) };
 }
 
+// An app's last warn/error log lines, to say why a check failed.
+function lastWarnings(app: AppProcess): string {
+  const warnings = app.logs().filter((line) => ['warn', 'error', 'fatal', 40, 50, 60].includes(line.level as string | number));
+  return JSON.stringify(warnings.slice(-3).map((line) => line.message ?? line.msg));
+}
+
 // The provider hangs, then answers garbage, during syncs: each sync fails cleanly (recorded with its error, counted
 // by the circuit), the catalog is untouched, the scheduler stays ready throughout, and the next sync with a healthy
 // provider succeeds (its recovery time: from the fault cleared to that sync done).
@@ -312,7 +318,7 @@ const providerMisbehaves: Fault = async () => {
   if (during.plans !== before.plans) problems.push(`provider_plans changed by failed syncs: ${before.plans} -> ${during.plans}`);
   if (during.failures !== before.failures + failures.length)
     problems.push(
-      `circuit counted ${during.failures - before.failures} failure(s) of ${failures.length} (${before.failures} -> ${during.failures}; runs: ${failures.map((run) => `${run.status} ${run.error}`).join('; ')})`,
+      `circuit counted ${during.failures - before.failures} failure(s) of ${failures.length} (${before.failures} -> ${during.failures}; runs: ${failures.map((run) => `${run.status} ${run.error}`).join('; ')}; scheduler's last warnings: ${lastWarnings(scheduler)})`,
     );
   if (healthy.status !== 'succeeded') problems.push(`the sync after the fault: ${healthy.status} (${healthy.error})`);
   if (after.failures !== 0) problems.push(`circuit still counts ${after.failures} failure(s) after a successful sync`);
