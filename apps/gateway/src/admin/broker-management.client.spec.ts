@@ -80,5 +80,8 @@ describe('BrokerManagementClient', () => {
     await expect(client(undefined).unacked()).resolves.toEqual({ counts: null, reason: 'RABBITMQ_MANAGEMENT_URL is not set' });
     await expect(client(url).unacked()).resolves.toEqual({ counts: null, reason: 'the management API answered 401' });
     await expect(client('http://127.0.0.1:1').unacked()).resolves.toEqual({ counts: null, reason: 'the management API is unreachable' });
+
+    answer = (_req, res) => res.end('{"error":"a proxy page"}');
+    await expect(client(url).unacked()).resolves.toEqual({ counts: null, reason: 'the management API answered something other than a list of queues' });
   });
 });

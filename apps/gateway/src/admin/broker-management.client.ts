@@ -47,9 +47,10 @@ export class BrokerManagementClient {
         signal: AbortSignal.timeout(MANAGEMENT_TIMEOUT_MS),
       });
       if (!response.ok) return { counts: null, reason: `the management API answered ${response.status}` };
-      const queues = (await response.json()) as Array<{ name?: unknown; messages_unacknowledged?: unknown }>;
+      const queues: unknown = await response.json();
+      if (!Array.isArray(queues)) return { counts: null, reason: 'the management API answered something other than a list of queues' };
       const counts = new Map<string, number>();
-      for (const queue of Array.isArray(queues) ? queues : []) {
+      for (const queue of queues as Array<{ name?: unknown; messages_unacknowledged?: unknown }>) {
         // A queue the broker has not sampled yet has no count: treat it as unknown, not 0.
         if (typeof queue.name === 'string' && typeof queue.messages_unacknowledged === 'number') counts.set(queue.name, queue.messages_unacknowledged);
       }
