@@ -279,6 +279,15 @@ function lastWarnings(app: AppProcess): string {
   return JSON.stringify(warnings.slice(-3).map((line) => line.message ?? line.msg));
 }
 
+// The snapshot once `expected` holds, or the last one after 5 s (the check then reports it).
+async function settledSnapshot(expected: (snapshot: Awaited<ReturnType<typeof catalogSnapshot>>) => boolean): Promise<Awaited<ReturnType<typeof catalogSnapshot>>> {
+  let snapshot = await catalogSnapshot();
+  for (const deadline = Date.now() + 5000; !expected(snapshot) && Date.now() < deadline; snapshot = await catalogSnapshot()) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return snapshot;
+}
+
 // The provider hangs, then answers garbage, during syncs: each sync fails cleanly (recorded with its error, counted
 // by the circuit), the catalog is untouched, the scheduler stays ready throughout, and the next sync with a healthy
 // provider succeeds (its recovery time: from the fault cleared to that sync done).
@@ -307,14 +316,15 @@ const providerMisbehaves: Fault = async () => {
     failures.push(run);
     if (run.status !== 'failed' || !run.error) problems.push(`sync against a provider in mode ${mode}: ${run.status}, error ${JSON.stringify(run.error)}`);
   }
-  const during = await catalogSnapshot();
+  // A run reads failed before the sync saves the breaker and releases its lock: allow that a moment.
+  const during = await settledSnapshot((snapshot) => snapshot.failures === before.failures + failures.length);
   await sim.clearFault();
   const cleared = Date.now();
   const healthy = await syncNow();
   const recoveryMs = Date.now() - cleared;
   watching = false;
   await watcher;
-  const after = await catalogSnapshot();
+  const after = await settledSnapshot((snapshot) => snapshot.failures === 0);
   if (during.plans !== before.plans) problems.push(`provider_plans changed by failed syncs: ${before.plans} -> ${during.plans}`);
   if (during.failures !== before.failures + failures.length)
     problems.push(
