@@ -23,7 +23,9 @@ describe('operator console at /admin (e2e, Chromium)', () => {
   let admin: { accessToken: string };
 
   beforeAll(async () => {
-    platform = await startPlatform(3540, ['core', 'gateway', 'indexer', 'scheduler', 'provider-sim']);
+    platform = await startPlatform(3540, ['core', 'gateway', 'indexer', 'scheduler', 'provider-sim'], {
+      gateway: { RABBITMQ_MANAGEMENT_URL: process.env.TEST_RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672' },
+    });
     baseUrl = platform.api.baseUrl;
     admin = await loginAdmin(platform.api);
     browser = await launchBrowser();
@@ -143,6 +145,19 @@ describe('operator console at /admin (e2e, Chromium)', () => {
             for (const app of ['gateway', 'core', 'indexer', 'scheduler']) expect(text).toContain(`${app}: up`);
           },
           30_000,
+          500,
+        );
+        // Each queue's row: ready, unacked (from the management API) and consumers, all known.
+        const queues = page.getByRole('region', { name: 'Queues' });
+        await expect(queues.getByRole('columnheader').allInnerTexts()).resolves.toEqual(['Queue', 'Ready', 'Unacked', 'Consumers']);
+        await eventually(
+          async () => {
+            const rows = await queues.getByRole('row').allInnerTexts();
+            expect(rows.slice(1).map((row) => row.split('\t')[0])).toEqual(['core.orders', 'core.rpc', 'indexer.events', 'scheduler.rpc', 'platform.dead-letters']);
+            for (const row of rows.slice(1)) expect(row).toMatch(/^\S+\t\d+\t\d+\t\d+$/);
+            await expect(queues.innerText()).resolves.toContain('Unacked as the broker last sampled it');
+          },
+          15_000,
           500,
         );
         await expectNoAxeViolations(page);

@@ -1,4 +1,5 @@
 import { OverviewController } from './admin/overview.controller';
+import { BrokerManagementClient } from './admin/broker-management.client';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import Redis from 'ioredis';
@@ -97,6 +98,7 @@ export class GatewayModule {
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
+        BrokerManagementClient,
         { provide: GATEWAY_JWT_KEYS, useFactory: () => loadJwtKeys(config, false) },
         {
           provide: 'RATE_LIMIT_COMMAND',

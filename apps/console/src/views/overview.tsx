@@ -6,7 +6,8 @@ import { ErrorNote, useLoad } from '../ui';
 interface Overview {
   generated_at: string;
   apps: Array<{ name: string; state: 'up' | 'down'; detail: string }>;
-  queues: Array<{ name: string; ready: number | null; consumers: number | null }>;
+  queues: Array<{ name: string; ready: number | null; unacked: number | null; consumers: number | null }>;
+  unacked_unknown: string | null;
   dead_letters: number | null;
   index_lag: { outbox_pending: number; outbox_oldest_age_seconds: number | null; events_ready: number | null } | null;
   provider: { circuit: string; last_synced_at: string | null } | null;
@@ -82,25 +83,32 @@ export function OverviewView({ go }: { go: (path: string) => void }) {
           </ul>
         </Tile>
         <Tile title="Queues" href="dead-letters" go={go}>
-          <table>
-            <caption class="visually-hidden">Queue depth and consumers</caption>
+          <table class="queues">
+            <caption class="visually-hidden">Queue depth (ready and unacked) and consumers</caption>
             <thead>
               <tr>
                 <th scope="col">Queue</th>
                 <th scope="col">Ready</th>
+                <th scope="col">Unacked</th>
                 <th scope="col">Consumers</th>
               </tr>
             </thead>
             <tbody>
               {(data?.queues ?? []).map((queue) => (
                 <tr key={queue.name}>
-                  <td>{queue.name}</td>
+                  {/* Names wrap only after a dot on a narrow screen. */}
+                  <td>{queue.name.split('.').map((part, index) => (index ? [<wbr key={index} />, `.${part}`] : part))}</td>
                   <td>{queue.ready ?? '?'}</td>
+                  <td>{queue.unacked ?? '?'}</td>
                   <td>{queue.consumers ?? '?'}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {/* Always one line, so nothing moves when the data arrives. */}
+          <p class="muted">
+            {!data ? '\u00a0' : data.unacked_unknown ? `Unacked unknown: ${data.unacked_unknown}` : 'Unacked as the broker last sampled it (every few seconds)'}
+          </p>
         </Tile>
         <Tile title="Index lag" href="search" go={go} alert={(data?.index_lag?.outbox_oldest_age_seconds ?? 0) > 1}>
           <p>

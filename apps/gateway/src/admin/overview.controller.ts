@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } f
 import { RmqConnection } from '@app/common';
 import { CoreOverview, PATTERNS, PROVIDER_PATTERNS, ProviderSyncStatusReply, QUEUES } from '@app/contracts';
 import { Roles } from '../access/access.decorators';
+import { BrokerManagementClient } from './broker-management.client';
 import { CoreClient } from '../core-client/core.client';
 import { ApiAuthenticated, ApiErrors } from '../http/openapi/api-docs.decorators';
 import { RequestId } from '../http/request-id.decorator';
@@ -15,6 +16,12 @@ const APP_STATES = ['up', 'down'] as const;
 export class OverviewQueueDto {
   @ApiProperty({ enum: OVERVIEW_QUEUES }) name: string;
   @ApiProperty({ type: Number, nullable: true, description: 'ready messages (null: the broker did not answer)' }) ready: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'delivered and not yet acknowledged, from the management API, sampled by the broker every few seconds (null: unknown, see unacked_unknown)',
+  })
+  unacked: number | null;
   @ApiProperty({ type: Number, nullable: true }) consumers: number | null;
 }
 
@@ -36,6 +43,12 @@ export class OverviewDto {
   @ApiProperty({ format: 'date-time' }) generated_at: string;
   @ApiProperty({ type: [OverviewAppDto] }) apps: OverviewAppDto[];
   @ApiProperty({ type: [OverviewQueueDto] }) queues: OverviewQueueDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'why the unacked counts are unknown (RABBITMQ_MANAGEMENT_URL not set, or the management API did not answer); null when known',
+  })
+  unacked_unknown: string | null;
   @ApiProperty({ type: Number, nullable: true, description: 'pending dead letters' }) dead_letters: number | null;
   @ApiProperty({
     type: 'object',
@@ -59,8 +72,9 @@ export class OverviewDto {
   @ApiProperty({ type: [OverviewProblemDto], description: 'parts that did not answer; the rest is still shown' }) problems: OverviewProblemDto[];
 }
 
-// The console's first screen: every part asked at once, each allowed to fail alone. Queue depths and consumers
-// come from the broker (checkQueue), core's and the scheduler's parts over RPC: the gateway reaches nothing else.
+// The console's first screen: every part asked at once, each allowed to fail alone. Ready messages and consumers
+// come from the broker (checkQueue, live), unacked counts from its management API (checkQueue has none), core's and
+// the scheduler's parts over RPC: the gateway reaches nothing else.
 @ApiTags('admin')
 @ApiAuthenticated()
 @ApiErrors(403)
@@ -69,6 +83,7 @@ export class OverviewDto {
 export class OverviewController {
   constructor(
     private readonly rmq: RmqConnection,
+    private readonly management: BrokerManagementClient,
     private readonly core: CoreClient,
     private readonly scheduler: SchedulerClient,
   ) {}
@@ -81,12 +96,18 @@ export class OverviewController {
       problems.push({ part, message: error instanceof Error ? error.message : String(error) });
       return null;
     };
-    const [stats, core, sync] = await Promise.all([
+    const [stats, unacked, core, sync] = await Promise.all([
       Promise.all(OVERVIEW_QUEUES.map((queue) => this.rmq.queueStats(queue))),
+      this.management.unacked(),
       this.core.send<CoreOverview>(PATTERNS.admin.overview, {}, requestId).catch(failed('core')),
       this.scheduler.send<ProviderSyncStatusReply>(PROVIDER_PATTERNS.syncStatus, {}, requestId).catch(failed('scheduler')),
     ]);
-    const queues = OVERVIEW_QUEUES.map((name, index) => ({ name, ready: stats[index]?.ready ?? null, consumers: stats[index]?.consumers ?? null }));
+    const queues = OVERVIEW_QUEUES.map((name, index) => ({
+      name,
+      ready: stats[index]?.ready ?? null,
+      unacked: unacked.counts?.get(name) ?? null,
+      consumers: stats[index]?.consumers ?? null,
+    }));
     if (stats.every((stat) => stat === null)) problems.push({ part: 'broker', message: 'RabbitMQ did not answer' });
     const consumersOf = (name: string) => queues.find((queue) => queue.name === name)?.consumers ?? 0;
     const app = (name: string, queue: string, answered: boolean | undefined): OverviewAppDto => {
@@ -104,6 +125,7 @@ export class OverviewController {
         app('scheduler', QUEUES.schedulerRpc, sync !== null),
       ],
       queues,
+      unacked_unknown: unacked.reason,
       dead_letters: core?.dead_letters ?? null,
       index_lag: core
         ? {

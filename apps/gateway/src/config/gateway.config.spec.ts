@@ -29,4 +29,10 @@ describe('loadGatewayConfig', () => {
       expect.stringMatching(/^PROVIDER_SEARCH_CACHE_TTL: /),
     ]);
   });
+
+  it('should leave RABBITMQ_MANAGEMENT_URL unset by default and refuse one that is not http(s)', () => {
+    expect(loadGatewayConfig({}).RABBITMQ_MANAGEMENT_URL).toBeUndefined();
+    expect(loadGatewayConfig({ RABBITMQ_MANAGEMENT_URL: 'https://u:p@rabbit:15671/%2F' }).RABBITMQ_MANAGEMENT_URL).toBe('https://u:p@rabbit:15671/%2F');
+    expect(() => loadGatewayConfig({ RABBITMQ_MANAGEMENT_URL: 'amqp://rabbit:5672' })).toThrow(/RABBITMQ_MANAGEMENT_URL: must be a URL \(http: or https:\)/);
+  });
 });

@@ -30,6 +30,13 @@ export const gatewayEnvSchema = baseEnvSchema.merge(jwtKeyEnvSchema).extend({
   LOGIN_FAILURE_WINDOW: durationMs('15m'),
   LOGIN_LOCKOUT_BASE: durationMs('1m'),
   LOGIN_LOCKOUT_MAX: durationMs('1h'),
+  // The broker's management API, for the Overview's unacked counts (AMQP's checkQueue has no unacked count):
+  // http(s)://USER:PASSWORD@HOST:15672[/VHOST] (KEDA's format; without a vhost, RABBITMQ_URL's). Unset: unacked unknown.
+  RABBITMQ_MANAGEMENT_URL: z
+    .string()
+    .url()
+    .refine((value) => ['http:', 'https:'].includes(new URL(value).protocol), 'must be a URL (http: or https:)')
+    .optional(),
   // Which X-Forwarded-For hops are proxies of ours; the client IP (rate limits) is the first untrusted one from the right.
   TRUST_PROXY: z
     .string()

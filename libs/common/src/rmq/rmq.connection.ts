@@ -7,6 +7,7 @@ import { tracedPublish } from '../tracing/message-trace';
 import { AMQP_SOCKET_OPTIONS, assertTopology } from './rmq.options';
 
 const PUBLISH_TIMEOUT_MS = 5000;
+const STATS_CONNECT_MS = 1000;
 
 // A managed connection with one confirm channel, for publishers (outbox relay, replays) and health.
 export class RmqConnection {
@@ -63,6 +64,8 @@ export class RmqConnection {
   async queueStats(queue: string): Promise<{ ready: number; consumers: number } | null> {
     this.statsChannel ??= this.manager.createChannel({ json: false });
     try {
+      // A channel just created (the first call) has no AMQP channel yet, and checkQueue would fail at once.
+      await withStartupTimeout('RabbitMQ', '', STATS_CONNECT_MS, this.statsChannel.waitForConnect());
       const reply = await this.statsChannel.checkQueue(queue);
       return { ready: reply.messageCount, consumers: reply.consumerCount };
     } catch {
