@@ -4,11 +4,13 @@ import { DomainError } from '@app/common';
 import { Actor, PLAN_EVENTS, PlanRecord, Precondition } from '@app/contracts';
 import { auditEvent, AuditRepository, OutboxRepository, PlansRepository } from '@app/persistence';
 import { domainEvent } from '../messaging/event.factory';
+import { OUTBOX_CLAIM_MS, OutboxRelay } from '../outbox/outbox.relay';
 import { PlanCacheWriter } from './plan-cache.writer';
 import { toPlanEvent, toPlanRecord } from './plan.mapper';
 import { PlanWriteSupport, PreparedPlan } from './plan-write.support';
 
-// Conditional replace shared by PUT and PATCH: one UPDATE ... WHERE etag matches, then objects, event, cache.
+// Conditional replace shared by PUT and PATCH: one UPDATE ... WHERE etag matches (with the objects), then the
+// claimed event and the audit event; after the commit the event goes to the relay and the plan to the cache.
 @Injectable()
 export class PlanReplacer {
   constructor(
@@ -18,20 +20,21 @@ export class PlanReplacer {
     private readonly audit: AuditRepository,
     private readonly support: PlanWriteSupport,
     private readonly cache: PlanCacheWriter,
+    private readonly relay: OutboxRelay,
   ) {}
 
   async replace(actor: Actor, id: string, prepared: PreparedPlan, precondition: Precondition): Promise<PlanRecord> {
     const stored = await this.dataSource.transaction(async (tx) => {
-      const plan = await this.plans.replaceIf(tx, id, prepared.write, this.support.condition(actor, precondition));
+      const plan = await this.plans.replaceIf(tx, id, prepared.write, this.support.condition(actor, precondition), prepared.decomposed.objects);
       if (!plan) return null;
-      await this.plans.replaceObjects(tx, id, prepared.decomposed.objects);
-      await this.outbox.add(tx, domainEvent('plan', id, PLAN_EVENTS.updated, toPlanEvent(plan)));
+      const event = await this.outbox.addClaimed(tx, domainEvent('plan', id, PLAN_EVENTS.updated, toPlanEvent(plan)), OUTBOX_CLAIM_MS);
       await this.audit.record(tx, [auditEvent('plan.updated', actor, { type: 'plan', id }, { version: plan.version })]);
-      return plan;
+      return { plan, event };
     });
     if (!stored) return this.support.explainMiss(id, actor);
-    await this.cache.store(stored);
-    return toPlanRecord(stored);
+    this.relay.handOff(stored.event);
+    await this.cache.store(stored.plan);
+    return toPlanRecord(stored.plan);
   }
 }
 

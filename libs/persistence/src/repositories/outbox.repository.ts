@@ -13,6 +13,9 @@ export interface NewOutboxEvent {
   traceContext: Record<string, string>;
 }
 
+// A committed row with what publishing it needs, whether read back by the relay or kept by the writer.
+export type OutboxRow = Pick<OutboxEntity, 'id' | 'eventType' | 'eventId' | 'payload' | 'headers' | 'traceContext' | 'createdAt'>;
+
 export const OUTBOX_NOTIFY_CHANNEL = 'outbox_new';
 const RELAY_LOCK_KEY = 7_363_517_002;
 
@@ -32,14 +35,50 @@ export class OutboxRepository {
     );
   }
 
-  // Runs `publish` on the oldest unpublished events while holding the relay lock, and marks the ones it
-  // confirmed as published in the same transaction. Returns how many were published, or null when another
+  // The same row, claimed for `claimMs` by the writer, which publishes it from memory after the commit (no
+  // NOTIFY, no re-read): the relay's poll takes it only once the claim has run out, i.e. if the writer died.
+  async addClaimed(manager: EntityManager, event: NewOutboxEvent, claimMs: number): Promise<OutboxRow> {
+    const [row] = await manager.query<Array<{ id: string; createdAt: Date }>>(
+      `INSERT INTO outbox (aggregate_type, aggregate_id, event_type, event_id, payload, headers, trace_context, claimed_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now() + $8 * interval '1 millisecond') RETURNING id, created_at AS "createdAt"`,
+      [event.aggregateType, event.aggregateId, event.eventType, event.eventId, event.payload, event.headers, event.traceContext, claimMs],
+    );
+    return {
+      id: row.id,
+      createdAt: row.createdAt,
+      eventType: event.eventType,
+      eventId: event.eventId,
+      payload: event.payload,
+      headers: event.headers,
+      traceContext: event.traceContext,
+    };
+  }
+
+  // After the broker confirmed them: one statement for a whole batch.
+  async markPublished(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.dataSource.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL`, [ids]);
+  }
+
+  // Gives claimed rows back to the polling relay at once (their writer could not publish them).
+  async releaseClaims(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.dataSource.query(`UPDATE outbox SET claimed_until = NULL WHERE id = ANY($1::bigint[]) AND published_at IS NULL`, [ids]);
+  }
+
+  // Runs `publish` on the oldest unpublished, unclaimed events while holding the relay lock, and marks the ones
+  // it confirmed as published in the same transaction. Returns how many were published, or null when another
   // relay holds the lock. Publishing stops at the first failure so per-aggregate order is kept.
   async relayBatch(limit: number, publish: (events: OutboxEntity[]) => Promise<number>): Promise<number | null> {
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK_KEY]);
       if (!locked) return null;
-      const events = await manager.getRepository(OutboxEntity).createQueryBuilder('o').where('o.published_at IS NULL').orderBy('o.id', 'ASC').limit(limit).getMany();
+      const events = await manager
+        .getRepository(OutboxEntity)
+        .createQueryBuilder('o')
+        .where('o.published_at IS NULL')
+        .andWhere('(o.claimed_until IS NULL OR o.claimed_until <= now())')
+        .orderBy('o.id', 'ASC')
+        .limit(limit)
+        .getMany();
       if (events.length === 0) return 0;
       const published = await publish(events);
       if (published > 0) {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { PlanEntity } from '../entities/plan.entity';
-import { PlanObjectEntity } from '../entities/plan-object.entity';
+import type { PlanObjectEntity } from '../entities/plan-object.entity';
 import { UniqueViolationError } from '../unique-violation.error';
 
 export interface PlanWrite {
@@ -39,6 +38,32 @@ const MAX_INT = 2_147_483_647;
 const RETURNING_PLAN = `RETURNING object_id AS "objectId", document, etag, version::text AS version, plan_type AS "planType", org,
   created_by AS "createdBy", created_at AS "createdAt", updated_by AS "updatedBy", updated_at AS "updatedAt"`;
 
+// The objects of the plan in the CTE `p` (none when `p` is empty), as parallel arrays from parameter $first on
+// (objectColumns' order), upserted by their key.
+const UPSERT_OBJECTS_FROM_P = (first: number) => {
+  const [ids, types, parents, relations, properties, names, copays, deductibles] = Array.from({ length: 8 }, (_, i) => `$${first + i}`);
+  return `INSERT INTO plan_objects (plan_id, object_id, object_type, parent_id, relation, properties, name, copay, deductible)
+    SELECT p."objectId", o.* FROM p, unnest(${ids}::text[], ${types}::text[], ${parents}::text[], ${relations}::text[], ${properties}::jsonb[],
+                                            ${names}::text[], ${copays}::int[], ${deductibles}::int[]) AS o
+    ON CONFLICT (plan_id, object_id) DO UPDATE SET object_type = EXCLUDED.object_type, parent_id = EXCLUDED.parent_id,
+      relation = EXCLUDED.relation, properties = EXCLUDED.properties, name = EXCLUDED.name, copay = EXCLUDED.copay,
+      deductible = EXCLUDED.deductible`;
+};
+
+function objectColumns(objects: PlanObjectRow[]): unknown[] {
+  const column = <T>(pick: (object: PlanObjectRow) => T) => objects.map(pick);
+  return [
+    column((o) => o.objectId),
+    column((o) => o.objectType),
+    column((o) => o.parentId),
+    column((o) => o.relation),
+    column((o) => JSON.stringify(o.properties)),
+    column((o) => o.name),
+    column((o) => o.copay),
+    column((o) => o.deductible),
+  ];
+}
+
 @Injectable()
 export class PlansRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -52,27 +77,49 @@ export class PlansRepository {
     return this.dataSource.getRepository(PlanEntity).findOne({ where: { objectId: id } });
   }
 
-  // Each write takes the next version from the global sequence in the same statement.
-  async insert(manager: EntityManager, id: string, write: PlanWrite): Promise<PlanEntity> {
+  // Each write takes the next version from the global sequence in the same statement, and stores the plan's
+  // decomposed objects in that statement too: one round trip for the plan and its objects.
+  async insert(manager: EntityManager, id: string, write: PlanWrite, objects: PlanObjectRow[] = []): Promise<PlanEntity> {
     const rows: PlanEntity[] = await manager.query(
-      `INSERT INTO plans (object_id, document, etag, version, plan_type, org, search_vector, created_by, updated_by)
-       VALUES ($1, $2, $3, nextval('plan_version_seq'), $4, $5, to_tsvector('simple', $6), $7, $7)
-       ON CONFLICT (object_id) DO NOTHING
-       ${RETURNING_PLAN}`,
-      [id, write.document, write.etag, write.planType, write.org, write.searchText, write.actorId],
+      `WITH p AS (
+         INSERT INTO plans (object_id, document, etag, version, plan_type, org, search_vector, created_by, updated_by)
+         VALUES ($1, $2, $3, nextval('plan_version_seq'), $4, $5, to_tsvector('simple', $6), $7, $7)
+         ON CONFLICT (object_id) DO NOTHING
+         ${RETURNING_PLAN}),
+       objects AS (${UPSERT_OBJECTS_FROM_P(8)})
+       SELECT * FROM p`,
+      [id, write.document, write.etag, write.planType, write.org, write.searchText, write.actorId, ...objectColumns(objects)],
     );
     if (rows.length === 0) throw new UniqueViolationError('plans_pkey');
     return rows[0];
   }
 
-  // The If-Match check and the write in one statement: no read-then-write window for a lost update.
-  async replaceIf(manager: EntityManager, id: string, write: PlanWrite, condition: WriteCondition): Promise<PlanEntity | null> {
-    const [rows] = await manager.query<[PlanEntity[], number]>(
-      `UPDATE plans SET document = $2, etag = $3, version = nextval('plan_version_seq'), plan_type = $4, org = $5,
-              search_vector = to_tsvector('simple', $6), updated_by = $7, updated_at = now()
-        WHERE object_id = $1 AND ($8::boolean OR etag = ANY($9::text[])) AND ($10::uuid IS NULL OR created_by = $10)
-        ${RETURNING_PLAN}`,
-      [id, write.document, write.etag, write.planType, write.org, write.searchText, write.actorId, condition.anyEtag, condition.etags, condition.ownerId ?? null],
+  // The If-Match check and the write in one statement: no read-then-write window for a lost update. The objects
+  // follow the plan in the same statement (only if it matched): the ones gone from the plan are deleted, the
+  // others upserted (disjoint rows, so the two never meet).
+  async replaceIf(manager: EntityManager, id: string, write: PlanWrite, condition: WriteCondition, objects: PlanObjectRow[] = []): Promise<PlanEntity | null> {
+    const rows: PlanEntity[] = await manager.query(
+      `WITH p AS (
+         UPDATE plans SET document = $2, etag = $3, version = nextval('plan_version_seq'), plan_type = $4, org = $5,
+                search_vector = to_tsvector('simple', $6), updated_by = $7, updated_at = now()
+          WHERE object_id = $1 AND ($8::boolean OR etag = ANY($9::text[])) AND ($10::uuid IS NULL OR created_by = $10)
+          ${RETURNING_PLAN}),
+       gone AS (DELETE FROM plan_objects WHERE plan_id = (SELECT "objectId" FROM p) AND object_id <> ALL($11::text[])),
+       objects AS (${UPSERT_OBJECTS_FROM_P(11)})
+       SELECT * FROM p`,
+      [
+        id,
+        write.document,
+        write.etag,
+        write.planType,
+        write.org,
+        write.searchText,
+        write.actorId,
+        condition.anyEtag,
+        condition.etags,
+        condition.ownerId ?? null,
+        ...objectColumns(objects),
+      ],
     );
     return rows[0] ?? null;
   }
@@ -91,7 +138,7 @@ export class PlansRepository {
   async replaceObjects(manager: EntityManager, planId: string, objects: PlanObjectRow[], fresh = false): Promise<void> {
     if (!fresh) await manager.query(`DELETE FROM plan_objects WHERE plan_id = $1`, [planId]);
     if (objects.length === 0) return;
-    await manager.getRepository(PlanObjectEntity).insert(objects.map((object) => ({ ...object, planId })) as QueryDeepPartialEntity<PlanObjectEntity>[]);
+    await manager.query(`WITH p AS (SELECT $1::text AS "objectId") ${UPSERT_OBJECTS_FROM_P(2)}`, [planId, ...objectColumns(objects)]);
   }
 
   async list(page: number, pageSize: number, sortBy: 'created_at' | 'updated_at', order: 'asc' | 'desc') {
