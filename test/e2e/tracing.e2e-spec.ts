@@ -148,7 +148,10 @@ describe('tracing across processes (e2e)', () => {
     const db = new Client({ connectionString: TEST_ENV.DATABASE_URL });
     await db.connect();
     try {
-      // Hold the relay's lock: core commits the plan and its event, and cannot publish it.
+      // A core that never publishes from memory (as if it died after each commit), and the relay's lock held:
+      // core commits the plan and its event, and cannot publish it.
+      await apps.core!.stop();
+      apps.core = await startApp('core', PORTS.core, { ...tracingEnv(), OTEL_SERVICE_NAME: 'core', ...EXTRA.core, TEST_SKIP_OUTBOX_HANDOFF: 'true' });
       await db.query('BEGIN');
       await db.query('SELECT pg_advisory_xact_lock($1)', [RELAY_LOCK_KEY]);
       const { requestId, objectId } = await postPlan();
@@ -158,7 +161,7 @@ describe('tracing across processes (e2e)', () => {
       const { rows } = await db.query(`SELECT trace_context FROM outbox WHERE aggregate_id = $1 AND published_at IS NULL`, [objectId]);
       expect(rows).toEqual([{ trace_context: { traceparent: `00-${handler.traceId}-${handler.spanId}-01` } }]);
 
-      expect(await apps.core!.stop('SIGKILL')).toBeNull();
+      expect(await apps.core.stop('SIGKILL')).toBeNull();
       await db.query('COMMIT');
       apps.core = await start('core');
 

@@ -10,7 +10,7 @@ const BATCH_SIZE = 200;
 export const OUTBOX_CLAIM_MS = 5000;
 
 // Moves committed outbox rows to RabbitMQ: at least once, in commit order per aggregate. Two ways in, one worker:
-// - handed off: a writer that claimed its row (OutboxRepository.addClaimed) gives it here after the commit, and
+// - handed off: a writer that claimed its row (claimed_until, see PlansRepository) gives it here after the commit, and
 //   it is published from memory and marked published in one UPDATE per batch: no NOTIFY, no re-read;
 // - polled: every core replica polls (and LISTENs for the writers that NOTIFY) and publishes unclaimed rows under
 //   a transaction-scoped advisory lock, so a crash between commit and publish only delays the event.
@@ -50,7 +50,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    await this.idle();
     // Whatever is still in memory is claimed: give it back so another replica publishes it now, not after the claim.
     await this.outbox.releaseClaims(this.handedOff.splice(0).map((event) => event.id)).catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
@@ -58,6 +58,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   // A committed, claimed row: published from memory by the next pass.
   handOff(event: OutboxRow): void {
+    if (this.config.TEST_SKIP_OUTBOX_HANDOFF === 'true' && this.config.NODE_ENV === 'test') return;
     this.handedOff.push(event);
     this.run();
   }
@@ -66,6 +67,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   wake(): void {
     this.pollDue = true;
     this.run();
+  }
+
+  // Resolves once no pass is running and none is due (shutdown, tests).
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
   }
 
   private run(): void {

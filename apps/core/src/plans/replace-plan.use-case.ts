@@ -1,22 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor, PLAN_EVENTS, PlanRecord, Precondition } from '@app/contracts';
-import { auditEvent, AuditRepository, OutboxRepository, PlansRepository } from '@app/persistence';
-import { domainEvent } from '../messaging/event.factory';
-import { OUTBOX_CLAIM_MS, OutboxRelay } from '../outbox/outbox.relay';
+import { AuditRepository, PlansRepository } from '@app/persistence';
+import { OutboxRelay } from '../outbox/outbox.relay';
 import { PlanCacheWriter } from './plan-cache.writer';
-import { toPlanEvent, toPlanRecord } from './plan.mapper';
+import { toPlanRecord } from './plan.mapper';
+import { committedPlanEvent, planWriteRecords } from './plan-records.util';
 import { PlanWriteSupport, PreparedPlan } from './plan-write.support';
 
-// Conditional replace shared by PUT and PATCH: one UPDATE ... WHERE etag matches (with the objects), then the
-// claimed event and the audit event; after the commit the event goes to the relay and the plan to the cache.
+// Conditional replace shared by PUT and PATCH: one statement that updates the plan only if the ETag matches, and
+// then its objects, its event and its audit event; after the commit the event goes to the relay and the plan to
+// the cache.
 @Injectable()
 export class PlanReplacer {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly plans: PlansRepository,
-    private readonly outbox: OutboxRepository,
     private readonly audit: AuditRepository,
     private readonly support: PlanWriteSupport,
     private readonly cache: PlanCacheWriter,
@@ -24,15 +22,13 @@ export class PlanReplacer {
   ) {}
 
   async replace(actor: Actor, id: string, prepared: PreparedPlan, precondition: Precondition): Promise<PlanRecord> {
-    const stored = await this.dataSource.transaction(async (tx) => {
-      const plan = await this.plans.replaceIf(tx, id, prepared.write, this.support.condition(actor, precondition), prepared.decomposed.objects);
-      if (!plan) return null;
-      const event = await this.outbox.addClaimed(tx, domainEvent('plan', id, PLAN_EVENTS.updated, toPlanEvent(plan)), OUTBOX_CLAIM_MS);
-      await this.audit.record(tx, [auditEvent('plan.updated', actor, { type: 'plan', id }, { version: plan.version })]);
-      return { plan, event };
-    });
+    const records = planWriteRecords(PLAN_EVENTS.updated, actor, id, true);
+    const condition = this.support.condition(actor, precondition);
+    const stored = await this.audit.inOneStatement(records.audit.action, (manager) =>
+      this.plans.replaceIf(manager, id, prepared.write, condition, prepared.decomposed.objects, records),
+    );
     if (!stored) return this.support.explainMiss(id, actor);
-    this.relay.handOff(stored.event);
+    this.relay.handOff(committedPlanEvent(records, stored));
     await this.cache.store(stored.plan);
     return toPlanRecord(stored.plan);
   }

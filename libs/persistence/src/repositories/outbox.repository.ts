@@ -35,25 +35,6 @@ export class OutboxRepository {
     );
   }
 
-  // The same row, claimed for `claimMs` by the writer, which publishes it from memory after the commit (no
-  // NOTIFY, no re-read): the relay's poll takes it only once the claim has run out, i.e. if the writer died.
-  async addClaimed(manager: EntityManager, event: NewOutboxEvent, claimMs: number): Promise<OutboxRow> {
-    const [row] = await manager.query<Array<{ id: string; createdAt: Date }>>(
-      `INSERT INTO outbox (aggregate_type, aggregate_id, event_type, event_id, payload, headers, trace_context, claimed_until)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now() + $8 * interval '1 millisecond') RETURNING id, created_at AS "createdAt"`,
-      [event.aggregateType, event.aggregateId, event.eventType, event.eventId, event.payload, event.headers, event.traceContext, claimMs],
-    );
-    return {
-      id: row.id,
-      createdAt: row.createdAt,
-      eventType: event.eventType,
-      eventId: event.eventId,
-      payload: event.payload,
-      headers: event.headers,
-      traceContext: event.traceContext,
-    };
-  }
-
   // After the broker confirmed them: one statement for a whole batch.
   async markPublished(ids: string[]): Promise<void> {
     if (ids.length > 0) await this.dataSource.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL`, [ids]);

@@ -3,6 +3,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { PlanEntity } from '../entities/plan.entity';
 import type { PlanObjectEntity } from '../entities/plan-object.entity';
 import { UniqueViolationError } from '../unique-violation.error';
+import { objectColumns, PlanWriteRecords, recordColumns, RECORDS_FROM_P, UPSERT_OBJECTS_FROM_P } from './plan-write.sql';
 
 export interface PlanWrite {
   document: Record<string, unknown>;
@@ -22,6 +23,12 @@ export interface WriteCondition {
 
 export type PlanObjectRow = Omit<PlanObjectEntity, 'planId'>;
 
+// A plan written with its records: the outbox row the statement added (when records were given).
+export interface WrittenPlan {
+  plan: PlanEntity;
+  outbox: { id: string; createdAt: Date } | null;
+}
+
 export interface PlanSearchFilters {
   q?: string;
   planType?: string;
@@ -38,30 +45,13 @@ const MAX_INT = 2_147_483_647;
 const RETURNING_PLAN = `RETURNING object_id AS "objectId", document, etag, version::text AS version, plan_type AS "planType", org,
   created_by AS "createdBy", created_at AS "createdAt", updated_by AS "updatedBy", updated_at AS "updatedAt"`;
 
-// The objects of the plan in the CTE `p` (none when `p` is empty), as parallel arrays from parameter $first on
-// (objectColumns' order), upserted by their key.
-const UPSERT_OBJECTS_FROM_P = (first: number) => {
-  const [ids, types, parents, relations, properties, names, copays, deductibles] = Array.from({ length: 8 }, (_, i) => `$${first + i}`);
-  return `INSERT INTO plan_objects (plan_id, object_id, object_type, parent_id, relation, properties, name, copay, deductible)
-    SELECT p."objectId", o.* FROM p, unnest(${ids}::text[], ${types}::text[], ${parents}::text[], ${relations}::text[], ${properties}::jsonb[],
-                                            ${names}::text[], ${copays}::int[], ${deductibles}::int[]) AS o
-    ON CONFLICT (plan_id, object_id) DO UPDATE SET object_type = EXCLUDED.object_type, parent_id = EXCLUDED.parent_id,
-      relation = EXCLUDED.relation, properties = EXCLUDED.properties, name = EXCLUDED.name, copay = EXCLUDED.copay,
-      deductible = EXCLUDED.deductible`;
-};
+type WrittenRow = PlanEntity & { outboxId?: string; outboxCreatedAt?: Date };
 
-function objectColumns(objects: PlanObjectRow[]): unknown[] {
-  const column = <T>(pick: (object: PlanObjectRow) => T) => objects.map(pick);
-  return [
-    column((o) => o.objectId),
-    column((o) => o.objectType),
-    column((o) => o.parentId),
-    column((o) => o.relation),
-    column((o) => JSON.stringify(o.properties)),
-    column((o) => o.name),
-    column((o) => o.copay),
-    column((o) => o.deductible),
-  ];
+const SELECT_WRITTEN = (records: PlanWriteRecords | undefined) =>
+  records ? `SELECT p.*, event.id AS "outboxId", event.created_at AS "outboxCreatedAt" FROM p, event` : `SELECT * FROM p`;
+
+function written({ outboxId, outboxCreatedAt, ...plan }: WrittenRow): WrittenPlan {
+  return { plan, outbox: outboxId && outboxCreatedAt ? { id: outboxId, createdAt: outboxCreatedAt } : null };
 }
 
 @Injectable()
@@ -78,27 +68,36 @@ export class PlansRepository {
   }
 
   // Each write takes the next version from the global sequence in the same statement, and stores the plan's
-  // decomposed objects in that statement too: one round trip for the plan and its objects.
-  async insert(manager: EntityManager, id: string, write: PlanWrite, objects: PlanObjectRow[] = []): Promise<PlanEntity> {
-    const rows: PlanEntity[] = await manager.query(
+  // decomposed objects and, when given, its event (claimed for the writer's relay) and audit event in that
+  // statement too: one round trip for the whole change.
+  async insert(manager: EntityManager, id: string, write: PlanWrite, objects: PlanObjectRow[] = [], records?: PlanWriteRecords): Promise<WrittenPlan> {
+    const rows = await manager.query<WrittenRow[]>(
       `WITH p AS (
          INSERT INTO plans (object_id, document, etag, version, plan_type, org, search_vector, created_by, updated_by)
          VALUES ($1, $2, $3, nextval('plan_version_seq'), $4, $5, to_tsvector('simple', $6), $7, $7)
          ON CONFLICT (object_id) DO NOTHING
          ${RETURNING_PLAN}),
        objects AS (${UPSERT_OBJECTS_FROM_P(8)})
-       SELECT * FROM p`,
-      [id, write.document, write.etag, write.planType, write.org, write.searchText, write.actorId, ...objectColumns(objects)],
+       ${records ? `, ${RECORDS_FROM_P(16)}` : ''}
+       ${SELECT_WRITTEN(records)}`,
+      [id, write.document, write.etag, write.planType, write.org, write.searchText, write.actorId, ...objectColumns(objects), ...recordColumns(records)],
     );
     if (rows.length === 0) throw new UniqueViolationError('plans_pkey');
-    return rows[0];
+    return written(rows[0]);
   }
 
   // The If-Match check and the write in one statement: no read-then-write window for a lost update. The objects
   // follow the plan in the same statement (only if it matched): the ones gone from the plan are deleted, the
-  // others upserted (disjoint rows, so the two never meet).
-  async replaceIf(manager: EntityManager, id: string, write: PlanWrite, condition: WriteCondition, objects: PlanObjectRow[] = []): Promise<PlanEntity | null> {
-    const rows: PlanEntity[] = await manager.query(
+  // others upserted (disjoint rows, so the two never meet); then the records, as for insert.
+  async replaceIf(
+    manager: EntityManager,
+    id: string,
+    write: PlanWrite,
+    condition: WriteCondition,
+    objects: PlanObjectRow[] = [],
+    records?: PlanWriteRecords,
+  ): Promise<WrittenPlan | null> {
+    const rows = await manager.query<WrittenRow[]>(
       `WITH p AS (
          UPDATE plans SET document = $2, etag = $3, version = nextval('plan_version_seq'), plan_type = $4, org = $5,
                 search_vector = to_tsvector('simple', $6), updated_by = $7, updated_at = now()
@@ -106,7 +105,8 @@ export class PlansRepository {
           ${RETURNING_PLAN}),
        gone AS (DELETE FROM plan_objects WHERE plan_id = (SELECT "objectId" FROM p) AND object_id <> ALL($11::text[])),
        objects AS (${UPSERT_OBJECTS_FROM_P(11)})
-       SELECT * FROM p`,
+       ${records ? `, ${RECORDS_FROM_P(19)}` : ''}
+       ${SELECT_WRITTEN(records)}`,
       [
         id,
         write.document,
@@ -119,9 +119,10 @@ export class PlansRepository {
         condition.etags,
         condition.ownerId ?? null,
         ...objectColumns(objects),
+        ...recordColumns(records),
       ],
     );
-    return rows[0] ?? null;
+    return rows[0] ? written(rows[0]) : null;
   }
 
   async deleteIf(manager: EntityManager, id: string, condition: WriteCondition): Promise<PlanEntity | null> {
