@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { context as otelContext, ROOT_CONTEXT } from '@opentelemetry/api';
 import { Client } from 'pg';
-import { contextFromHeaders, MetricsService, RmqConnection } from '@app/common';
+import { contextFromHeaders, MetricsService, outsideRequestContext, RmqConnection } from '@app/common';
 import { EXCHANGES } from '@app/contracts';
 import { OUTBOX_NOTIFY_CHANNEL, OutboxRepository, OutboxRow } from '@app/persistence';
 import { CORE_CONFIG, CoreConfig } from '../config/core.config';
@@ -76,7 +77,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private run(): void {
     if (this.stopped || this.running) return;
-    this.running = this.work()
+    // A pass serves every writer, whichever request's hand-off started it: it runs in no request's context or trace
+    // (each publish is a span of the trace stored with its row).
+    this.running = outsideRequestContext(() => otelContext.with(ROOT_CONTEXT, () => this.work()))
       .catch((error: unknown) => this.logger.warn(`outbox relay pass failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
         this.running = undefined;

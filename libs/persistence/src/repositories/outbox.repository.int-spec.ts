@@ -100,11 +100,15 @@ describe('OutboxRepository (Postgres)', () => {
     await dataSource.transaction(async (manager) => {
       for (const event of [claimed, expired, released]) await sut.add(manager, event);
     });
+    // TypeORM answers an UPDATE ... RETURNING with [rows, count].
     const claim = (event: { eventId: string }, until: string) =>
-      dataSource.query<Array<{ id: string }>>(`UPDATE outbox SET claimed_until = now() + $2::interval WHERE event_id = $1 RETURNING id`, [event.eventId, until]);
+      dataSource.query<[Array<{ id: string }>, number]>(`UPDATE outbox SET claimed_until = now() + $2::interval WHERE event_id = $1 RETURNING id`, [
+        event.eventId,
+        until,
+      ]);
     await claim(claimed, '1 hour');
     await claim(expired, '-1 second');
-    const [releasedRow] = await claim(released, '1 hour');
+    const [[releasedRow]] = await claim(released, '1 hour');
     await sut.releaseClaims([releasedRow.id]);
     let offered: string[] = [];
 
