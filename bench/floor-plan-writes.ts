@@ -18,7 +18,8 @@ import { parseEntityTags, strongTags } from '../apps/gateway/src/plans/entity-ta
 // schema validation (PlanSchemaValidator, same ajv schema and duplicate-objectId rule), canonical ETag and
 // decomposition (PlanWriteSupport.prepare), the 404/403/412 rules, the merge patch, the event body
 // (toPlanEvent) and the cache write (PlanCacheWriter: same Lua script, same hash). The SQL is the statements
-// PlansRepository and TypeORM send, on a pg pool of the same size; the outbox row is published by an
+// PlansRepository and TypeORM sent until issue 20 (core now sends one statement per write), on a pg pool of the
+// same size; the outbox row is published by an
 // in-process relay on a confirm channel and marked published, as the outbox relay does.
 
 export interface FloorWriteOptions {
@@ -38,7 +39,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const PLAN_ID = /^[A-Za-z0-9._-]{1,128}$/; // PLAN_ID_PATTERN
 const RELAY_BATCH = 200; // the outbox relay's BATCH_SIZE
 
-// PlansRepository's statements, verbatim (RETURNING_PLAN included).
+// PlansRepository's statements as they were until issue 20, verbatim (RETURNING_PLAN included).
 const RETURNING_PLAN = `RETURNING object_id AS "objectId", document, etag, version::text AS version, plan_type AS "planType", org,
   created_by AS "createdBy", created_at AS "createdAt", updated_by AS "updatedBy", updated_at AS "updatedAt"`;
 const INSERT_PLAN = `INSERT INTO plans (object_id, document, etag, version, plan_type, org, search_vector, created_by, updated_by)

@@ -29,7 +29,7 @@ import { AuditHandlers } from './audit/audit.handlers';
 import { DeadLettersHandlers } from './dead-letters/dead-letters.handlers';
 import { OverviewHandlers } from './admin/overview.handlers';
 import { ORDERS_CONTROLLERS, ORDERS_PROVIDERS } from './orders/orders.providers';
-import { OutboxRelay } from './outbox/outbox.relay';
+import { OutboxModule } from './outbox/outbox.module';
 import { PlansModule } from './plans/plans.module';
 import { ProviderEventsModule } from './provider-events/provider-events.module';
 import { ContentModule } from './content/content.module';
@@ -74,6 +74,7 @@ export class CoreModule {
         ConnectionsModule.forRoot({ app: 'core', redisUrl: config.REDIS_URL, rabbitmqUrl: config.RABBITMQ_URL }),
         PersistenceModule.forRoot(config.DATABASE_URL, 'core'),
         MetricsModule,
+        OutboxModule.forRoot(config),
         SearchModule.forRoot({ elasticsearchUrl: config.ELASTICSEARCH_URL, reader: true, writer: true }),
         PlansModule,
         ContentModule.forRoot(config),
@@ -111,7 +112,6 @@ export class CoreModule {
         UserExportService,
         UsersQueryService,
         AdminBootstrap,
-        OutboxRelay,
         DeadLetterStore,
         ...ORDERS_PROVIDERS,
       ],

@@ -5,6 +5,7 @@ export * from './users/user.payloads';
 export * from './users/user-erasure/user-erasure.payloads';
 export * from './users/user-export/user-export.payloads';
 export * from './events/domain-event';
+export * from './events/opaque-json';
 export * from './admin/dead-letter.payloads';
 export * from './auth/token.constants';
 export * from './plans/plan.payloads';

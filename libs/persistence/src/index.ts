@@ -18,6 +18,7 @@ export * from './repositories/content-search.repository';
 export * from './entities/plan.entity';
 export * from './entities/plan-object.entity';
 export * from './repositories/plans.repository';
+export type { PlanWriteRecords } from './repositories/plan-write.sql';
 export * from './entities/order.entity';
 export * from './repositories/sales-view.repository';
 export * from './repositories/orders.repository';

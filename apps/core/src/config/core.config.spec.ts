@@ -20,6 +20,10 @@ describe('loadCoreConfig', () => {
     expect(config.TEST_CRASH_BEFORE_COMMIT_OF).toBe('plan.created');
   });
 
+  it.each(['development', 'production'])('should refuse to start with the skip-hand-off test hook when NODE_ENV is %s', (env) => {
+    expect(() => loadCoreConfig({ NODE_ENV: env, TEST_SKIP_OUTBOX_HANDOFF: 'true', JWT_PRIVATE_KEY: 'x' })).toThrow(/TEST_SKIP_OUTBOX_HANDOFF/);
+  });
+
   it.each(['development', 'production'])('should refuse to start with the crash-before-commit test hook when NODE_ENV is %s', (env) => {
     expect(() => loadCoreConfig({ NODE_ENV: env, TEST_CRASH_BEFORE_COMMIT_OF: 'plan.created', JWT_PRIVATE_KEY: 'x' })).toThrow(/TEST_CRASH_BEFORE_COMMIT_OF/);
   });

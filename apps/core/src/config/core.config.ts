@@ -47,10 +47,17 @@ export const coreEnvSchema = baseEnvSchema
       .string()
       .regex(/^[a-z_]+\.[a-z_]+$/)
       .optional(),
+    // Test only (refused unless NODE_ENV=test): writers still claim their outbox rows but never hand them to the
+    // relay, as if core had died right after each commit; the relay's poll takes them once the claim runs out.
+    TEST_SKIP_OUTBOX_HANDOFF: z.enum(['true', 'false']).optional(),
   })
   .refine((env) => env.TEST_CRASH_AFTER_USER_COMMIT !== 'true' || env.NODE_ENV === 'test', {
     message: 'TEST_CRASH_AFTER_USER_COMMIT is a test hook and needs NODE_ENV=test',
     path: ['TEST_CRASH_AFTER_USER_COMMIT'],
+  })
+  .refine((env) => env.TEST_SKIP_OUTBOX_HANDOFF !== 'true' || env.NODE_ENV === 'test', {
+    message: 'is a test hook, refused unless NODE_ENV=test',
+    path: ['TEST_SKIP_OUTBOX_HANDOFF'],
   })
   .refine((env) => !env.TEST_CRASH_BEFORE_COMMIT_OF || env.NODE_ENV === 'test', {
     message: 'is a test hook, refused unless NODE_ENV=test',

@@ -1,37 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
 import { Actor, PLAN_EVENTS, PlanRecord, Precondition } from '@app/contracts';
-import { auditEvent, AuditRepository, OutboxRepository, PlansRepository } from '@app/persistence';
-import { domainEvent } from '../messaging/event.factory';
+import { AuditRepository, PlansRepository } from '@app/persistence';
+import { OutboxRelay } from '../outbox/outbox.relay';
 import { PlanCacheWriter } from './plan-cache.writer';
-import { toPlanEvent, toPlanRecord } from './plan.mapper';
+import { toPlanRecord } from './plan.mapper';
+import { committedPlanEvent, planWriteRecords } from './plan-records.util';
 import { PlanWriteSupport, PreparedPlan } from './plan-write.support';
 
-// Conditional replace shared by PUT and PATCH: one UPDATE ... WHERE etag matches, then objects, event, cache.
+// Conditional replace shared by PUT and PATCH: one statement that updates the plan only if the ETag matches, and
+// then its objects, its event and its audit event; after the commit the event goes to the relay and the plan to
+// the cache.
 @Injectable()
 export class PlanReplacer {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly plans: PlansRepository,
-    private readonly outbox: OutboxRepository,
     private readonly audit: AuditRepository,
     private readonly support: PlanWriteSupport,
     private readonly cache: PlanCacheWriter,
+    private readonly relay: OutboxRelay,
   ) {}
 
   async replace(actor: Actor, id: string, prepared: PreparedPlan, precondition: Precondition): Promise<PlanRecord> {
-    const stored = await this.dataSource.transaction(async (tx) => {
-      const plan = await this.plans.replaceIf(tx, id, prepared.write, this.support.condition(actor, precondition));
-      if (!plan) return null;
-      await this.plans.replaceObjects(tx, id, prepared.decomposed.objects);
-      await this.outbox.add(tx, domainEvent('plan', id, PLAN_EVENTS.updated, toPlanEvent(plan)));
-      await this.audit.record(tx, [auditEvent('plan.updated', actor, { type: 'plan', id }, { version: plan.version })]);
-      return plan;
-    });
+    const records = planWriteRecords(PLAN_EVENTS.updated, actor, id, true);
+    const condition = this.support.condition(actor, precondition);
+    const stored = await this.audit.inOneStatement(records.audit.action, (manager) =>
+      this.plans.replaceIf(manager, id, prepared.write, condition, prepared.decomposed.objects, records),
+    );
     if (!stored) return this.support.explainMiss(id, actor);
-    await this.cache.store(stored);
-    return toPlanRecord(stored);
+    this.relay.handOff(committedPlanEvent(records, stored));
+    await this.cache.store(stored.plan);
+    return toPlanRecord(stored.plan);
   }
 }
 

@@ -1,21 +1,9 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
-import { DomainEventEnvelope, PLAN_EVENTS, PlanDocument, PlanMetadata } from '@app/contracts';
+import { PLAN_EVENTS } from '@app/contracts';
 import { PLAN_INDEX_WRITER, PlanIndexWriter } from '@app/search';
 import { IndexLagRecorder } from '../events/index-lag.recorder';
-
-class PlanEventDataDto {
-  @IsString() objectId: string;
-  @IsInt() @Min(1) version: number;
-  @IsOptional() @IsObject() document: PlanDocument | null;
-  @IsObject() metadata: PlanMetadata;
-}
-
-class PlanEventDto extends DomainEventEnvelope<PlanEventDataDto> {
-  @ValidateNested() @Type(() => PlanEventDataDto) declare data: PlanEventDataDto;
-}
+import { PlanEvent, PlanEventPipe } from './plan-event.pipe';
 
 // Keeps the search index in step with plan changes. Every write carries the plan's version, so a redelivered
 // or out-of-order event can never make the index older than it is (the backend ignores stale versions).
@@ -27,7 +15,7 @@ export class PlanEventsHandlers {
   ) {}
 
   @EventPattern([PLAN_EVENTS.created, PLAN_EVENTS.updated])
-  async upsert(@Payload() event: PlanEventDto): Promise<void> {
+  async upsert(@Payload(PlanEventPipe) event: PlanEvent): Promise<void> {
     const { objectId, version, document, metadata } = event.data;
     if (!document) throw new Error(`${event.event_type} ${event.event_id} carries no document`);
     await this.index.upsert({ objectId, version, document, metadata });
@@ -35,7 +23,7 @@ export class PlanEventsHandlers {
   }
 
   @EventPattern(PLAN_EVENTS.deleted)
-  async remove(@Payload() event: PlanEventDto): Promise<void> {
+  async remove(@Payload(PlanEventPipe) event: PlanEvent): Promise<void> {
     await this.index.remove(event.data.objectId, event.data.version);
     this.lag.record(event.event_type, event.timestamp);
   }

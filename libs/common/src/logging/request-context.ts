@@ -33,6 +33,11 @@ export function runWithRequestContext<T>(context: RequestContext, fn: () => T): 
   return storage.run(context, fn);
 }
 
+// For work that one request starts but that serves many (a background pass): it runs in no request's context.
+export function outsideRequestContext<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 export function enterRequestContext(context: RequestContext): void {
   storage.enterWith(context);
 }

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested, IsArray, IsDefined } from 'class-validator';
+import { OpaqueJson } from '../events/opaque-json';
 import { ActorScoped } from '../users/user.payloads';
 
 export const PLAN_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
@@ -39,12 +40,12 @@ export class PlanIdPayload {
 }
 
 export class CreatePlanPayload extends ActorScoped {
-  @IsDefined() document: unknown;
+  @IsDefined() @OpaqueJson() document: unknown;
 }
 
 export class ReplacePlanPayload extends ActorScoped {
   @IsString() @Matches(PLAN_ID_PATTERN) id: string;
-  @IsDefined() document: unknown;
+  @IsDefined() @OpaqueJson() document: unknown;
   @ValidateNested() @Type(() => Precondition) if_match: Precondition;
 }
 
@@ -54,7 +55,7 @@ export type PatchKind = (typeof PATCH_KINDS)[number];
 export class PatchPlanPayload extends ActorScoped {
   @IsString() @Matches(PLAN_ID_PATTERN) id: string;
   @IsIn(PATCH_KINDS) kind: PatchKind;
-  @IsDefined() patch: unknown;
+  @IsDefined() @OpaqueJson() patch: unknown;
   @ValidateNested() @Type(() => Precondition) if_match: Precondition;
 }
 

@@ -13,4 +13,6 @@ export class OutboxEntity {
   @Column('jsonb', { name: 'trace_context' }) traceContext: Record<string, string>;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'published_at', nullable: true }) publishedAt: Date | null;
+  // Set when the writer publishes the row itself after its commit: the polling relay waits until then.
+  @Column('timestamptz', { name: 'claimed_until', nullable: true }) claimedUntil: Date | null;
 }

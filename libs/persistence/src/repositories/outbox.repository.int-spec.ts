@@ -95,6 +95,37 @@ describe('OutboxRepository (Postgres)', () => {
     expect(offered).toEqual([second.eventId]);
   });
 
+  it('should leave a row claimed by its writer to the writer until the claim runs out or is given back, and mark it once', async () => {
+    const [claimed, expired, released] = [newEvent(randomUUID()), newEvent(randomUUID()), newEvent(randomUUID())];
+    await dataSource.transaction(async (manager) => {
+      for (const event of [claimed, expired, released]) await sut.add(manager, event);
+    });
+    // TypeORM answers an UPDATE ... RETURNING with [rows, count].
+    const claim = (event: { eventId: string }, until: string) =>
+      dataSource.query<[Array<{ id: string }>, number]>(`UPDATE outbox SET claimed_until = now() + $2::interval WHERE event_id = $1 RETURNING id`, [
+        event.eventId,
+        until,
+      ]);
+    await claim(claimed, '1 hour');
+    await claim(expired, '-1 second');
+    const [[releasedRow]] = await claim(released, '1 hour');
+    await sut.releaseClaims([releasedRow.id]);
+    let offered: string[] = [];
+
+    await sut.relayBatch(BATCH, async (batch) => {
+      offered = mine(batch).map((event) => event.eventId);
+      return 0;
+    });
+    const [claimedRow] = await dataSource.query<Array<{ id: string }>>(`SELECT id FROM outbox WHERE event_id = $1`, [claimed.eventId]);
+    await sut.markPublished([claimedRow.id]);
+    const firstMark = (await publishedAt([claimed.eventId]))[claimed.eventId];
+    await sut.markPublished([claimedRow.id]);
+
+    expect(offered).toEqual([expired.eventId, released.eventId]);
+    expect(firstMark).toBeInstanceOf(Date);
+    expect((await publishedAt([claimed.eventId]))[claimed.eventId]).toEqual(firstMark);
+  });
+
   it('should return null without publishing when another relay holds the lock', async () => {
     await dataSource.transaction((manager) => sut.add(manager, newEvent(randomUUID())));
     const competitor = new OutboxRepository(otherReplica);

@@ -13,6 +13,9 @@ export interface NewOutboxEvent {
   traceContext: Record<string, string>;
 }
 
+// A committed row with what publishing it needs, whether read back by the relay or kept by the writer.
+export type OutboxRow = Pick<OutboxEntity, 'id' | 'eventType' | 'eventId' | 'payload' | 'headers' | 'traceContext' | 'createdAt'>;
+
 export const OUTBOX_NOTIFY_CHANNEL = 'outbox_new';
 const RELAY_LOCK_KEY = 7_363_517_002;
 
@@ -32,14 +35,31 @@ export class OutboxRepository {
     );
   }
 
-  // Runs `publish` on the oldest unpublished events while holding the relay lock, and marks the ones it
-  // confirmed as published in the same transaction. Returns how many were published, or null when another
+  // After the broker confirmed them: one statement for a whole batch.
+  async markPublished(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.dataSource.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL`, [ids]);
+  }
+
+  // Gives claimed rows back to the polling relay at once (their writer could not publish them).
+  async releaseClaims(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.dataSource.query(`UPDATE outbox SET claimed_until = NULL WHERE id = ANY($1::bigint[]) AND published_at IS NULL`, [ids]);
+  }
+
+  // Runs `publish` on the oldest unpublished, unclaimed events while holding the relay lock, and marks the ones
+  // it confirmed as published in the same transaction. Returns how many were published, or null when another
   // relay holds the lock. Publishing stops at the first failure so per-aggregate order is kept.
   async relayBatch(limit: number, publish: (events: OutboxEntity[]) => Promise<number>): Promise<number | null> {
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK_KEY]);
       if (!locked) return null;
-      const events = await manager.getRepository(OutboxEntity).createQueryBuilder('o').where('o.published_at IS NULL').orderBy('o.id', 'ASC').limit(limit).getMany();
+      const events = await manager
+        .getRepository(OutboxEntity)
+        .createQueryBuilder('o')
+        .where('o.published_at IS NULL')
+        .andWhere('(o.claimed_until IS NULL OR o.claimed_until <= now())')
+        .orderBy('o.id', 'ASC')
+        .limit(limit)
+        .getMany();
       if (events.length === 0) return 0;
       const published = await publish(events);
       if (published > 0) {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { PlanEntity } from '../entities/plan.entity';
-import { PlanObjectEntity } from '../entities/plan-object.entity';
+import type { PlanObjectEntity } from '../entities/plan-object.entity';
 import { UniqueViolationError } from '../unique-violation.error';
+import { objectColumns, PlanWriteRecords, recordColumns, RECORDS_FROM_P, UPSERT_OBJECTS_FROM_P } from './plan-write.sql';
 
 export interface PlanWrite {
   document: Record<string, unknown>;
@@ -23,6 +23,12 @@ export interface WriteCondition {
 
 export type PlanObjectRow = Omit<PlanObjectEntity, 'planId'>;
 
+// A plan written with its records: the outbox row the statement added (when records were given).
+export interface WrittenPlan {
+  plan: PlanEntity;
+  outbox: { id: string; createdAt: Date } | null;
+}
+
 export interface PlanSearchFilters {
   q?: string;
   planType?: string;
@@ -39,6 +45,15 @@ const MAX_INT = 2_147_483_647;
 const RETURNING_PLAN = `RETURNING object_id AS "objectId", document, etag, version::text AS version, plan_type AS "planType", org,
   created_by AS "createdBy", created_at AS "createdAt", updated_by AS "updatedBy", updated_at AS "updatedAt"`;
 
+type WrittenRow = PlanEntity & { outboxId?: string; outboxCreatedAt?: Date };
+
+const SELECT_WRITTEN = (records: PlanWriteRecords | undefined) =>
+  records ? `SELECT p.*, event.id AS "outboxId", event.created_at AS "outboxCreatedAt" FROM p, event` : `SELECT * FROM p`;
+
+function written({ outboxId, outboxCreatedAt, ...plan }: WrittenRow): WrittenPlan {
+  return { plan, outbox: outboxId && outboxCreatedAt ? { id: outboxId, createdAt: outboxCreatedAt } : null };
+}
+
 @Injectable()
 export class PlansRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -52,29 +67,62 @@ export class PlansRepository {
     return this.dataSource.getRepository(PlanEntity).findOne({ where: { objectId: id } });
   }
 
-  // Each write takes the next version from the global sequence in the same statement.
-  async insert(manager: EntityManager, id: string, write: PlanWrite): Promise<PlanEntity> {
-    const rows: PlanEntity[] = await manager.query(
-      `INSERT INTO plans (object_id, document, etag, version, plan_type, org, search_vector, created_by, updated_by)
-       VALUES ($1, $2, $3, nextval('plan_version_seq'), $4, $5, to_tsvector('simple', $6), $7, $7)
-       ON CONFLICT (object_id) DO NOTHING
-       ${RETURNING_PLAN}`,
-      [id, write.document, write.etag, write.planType, write.org, write.searchText, write.actorId],
+  // Each write takes the next version from the global sequence in the same statement, and stores the plan's
+  // decomposed objects and, when given, its event (claimed for the writer's relay) and audit event in that
+  // statement too: one round trip for the whole change.
+  async insert(manager: EntityManager, id: string, write: PlanWrite, objects: PlanObjectRow[] = [], records?: PlanWriteRecords): Promise<WrittenPlan> {
+    const rows = await manager.query<WrittenRow[]>(
+      `WITH p AS (
+         INSERT INTO plans (object_id, document, etag, version, plan_type, org, search_vector, created_by, updated_by)
+         VALUES ($1, $2, $3, nextval('plan_version_seq'), $4, $5, to_tsvector('simple', $6), $7, $7)
+         ON CONFLICT (object_id) DO NOTHING
+         ${RETURNING_PLAN}),
+       objects AS (${UPSERT_OBJECTS_FROM_P(8)})
+       ${records ? `, ${RECORDS_FROM_P(16)}` : ''}
+       ${SELECT_WRITTEN(records)}`,
+      [id, write.document, write.etag, write.planType, write.org, write.searchText, write.actorId, ...objectColumns(objects), ...recordColumns(records)],
     );
     if (rows.length === 0) throw new UniqueViolationError('plans_pkey');
-    return rows[0];
+    return written(rows[0]);
   }
 
-  // The If-Match check and the write in one statement: no read-then-write window for a lost update.
-  async replaceIf(manager: EntityManager, id: string, write: PlanWrite, condition: WriteCondition): Promise<PlanEntity | null> {
-    const [rows] = await manager.query<[PlanEntity[], number]>(
-      `UPDATE plans SET document = $2, etag = $3, version = nextval('plan_version_seq'), plan_type = $4, org = $5,
-              search_vector = to_tsvector('simple', $6), updated_by = $7, updated_at = now()
-        WHERE object_id = $1 AND ($8::boolean OR etag = ANY($9::text[])) AND ($10::uuid IS NULL OR created_by = $10)
-        ${RETURNING_PLAN}`,
-      [id, write.document, write.etag, write.planType, write.org, write.searchText, write.actorId, condition.anyEtag, condition.etags, condition.ownerId ?? null],
+  // The If-Match check and the write in one statement: no read-then-write window for a lost update. The objects
+  // follow the plan in the same statement (only if it matched): the ones gone from the plan are deleted, the
+  // others upserted (disjoint rows, so the two never meet); then the records, as for insert.
+  async replaceIf(
+    manager: EntityManager,
+    id: string,
+    write: PlanWrite,
+    condition: WriteCondition,
+    objects: PlanObjectRow[] = [],
+    records?: PlanWriteRecords,
+  ): Promise<WrittenPlan | null> {
+    const rows = await manager.query<WrittenRow[]>(
+      `WITH p AS (
+         UPDATE plans SET document = $2, etag = $3, version = nextval('plan_version_seq'), plan_type = $4, org = $5,
+                search_vector = to_tsvector('simple', $6), updated_by = $7, updated_at = now()
+          WHERE object_id = $1 AND ($8::boolean OR etag = ANY($9::text[])) AND ($10::uuid IS NULL OR created_by = $10)
+          ${RETURNING_PLAN}),
+       gone AS (DELETE FROM plan_objects WHERE plan_id = (SELECT "objectId" FROM p) AND object_id <> ALL($11::text[])),
+       objects AS (${UPSERT_OBJECTS_FROM_P(11)})
+       ${records ? `, ${RECORDS_FROM_P(19)}` : ''}
+       ${SELECT_WRITTEN(records)}`,
+      [
+        id,
+        write.document,
+        write.etag,
+        write.planType,
+        write.org,
+        write.searchText,
+        write.actorId,
+        condition.anyEtag,
+        condition.etags,
+        condition.ownerId ?? null,
+        ...objectColumns(objects),
+        ...recordColumns(records),
+      ],
     );
-    return rows[0] ?? null;
+    return rows[0] ? written(rows[0]) : null;
   }
 
   async deleteIf(manager: EntityManager, id: string, condition: WriteCondition): Promise<PlanEntity | null> {
@@ -91,7 +139,7 @@ export class PlansRepository {
   async replaceObjects(manager: EntityManager, planId: string, objects: PlanObjectRow[], fresh = false): Promise<void> {
     if (!fresh) await manager.query(`DELETE FROM plan_objects WHERE plan_id = $1`, [planId]);
     if (objects.length === 0) return;
-    await manager.getRepository(PlanObjectEntity).insert(objects.map((object) => ({ ...object, planId })) as QueryDeepPartialEntity<PlanObjectEntity>[]);
+    await manager.query(`WITH p AS (SELECT $1::text AS "objectId") ${UPSERT_OBJECTS_FROM_P(2)}`, [planId, ...objectColumns(objects)]);
   }
 
   async list(page: number, pageSize: number, sortBy: 'created_at' | 'updated_at', order: 'asc' | 'desc') {
