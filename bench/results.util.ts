@@ -35,6 +35,7 @@ export interface TargetSummary {
 export interface Comparison {
   throughput: Spread; // per-round req/s project/floor
   cpu: Spread; // per-round CPU per request project/floor
+  p99: Spread; // per-round p99 project/floor
 }
 
 export interface LagMeasurement {
@@ -72,13 +73,6 @@ export interface MemoryRow {
   peakRssBytes: number;
 }
 
-export interface Verdict {
-  scenario: string;
-  criterion: string;
-  actual: string;
-  pass: boolean;
-}
-
 export interface RunInfo {
   date: string;
   machine: string;
@@ -88,13 +82,22 @@ export interface RunInfo {
   note?: string;
 }
 
+// A table of the report: the one summary table first, then the detailed ones.
+export interface Section {
+  title: string;
+  columns: string[];
+  body: string[][];
+  textColumns: number; // the first n columns are text (left-aligned)
+}
+
 export interface Report {
+  summary?: Section; // every hot path and its target (summary.util)
   scenarios: ScenarioRun[];
   lag: LagMeasurement[];
   drain?: DrainMeasurement;
   rateSearch?: RateSearch;
   memory: MemoryRow[];
-  verdicts: Verdict[];
+  extra: Section[]; // the scenario modules' own measurements (orders drain, dashboard refresh, catalog sync)
 }
 
 const cpuPerRequest = (round: Round, process?: string) =>
@@ -121,6 +124,7 @@ export function compare(run: ScenarioRun): Comparison | undefined {
   return {
     throughput: spread(pairedRatios(floor, project, (round) => round.reqPerSec)),
     cpu: spread(pairedRatios(floor, project, (round) => cpuPerRequest(round))),
+    p99: spread(pairedRatios(floor, project, (round) => round.p99Ms)),
   };
 }
 
@@ -270,10 +274,6 @@ function memoryCells(rows: MemoryRow[]): string[][] {
   return rows.map((row) => [row.app, fixed(row.peakRssBytes / 2 ** 20)]);
 }
 
-function verdictLine(verdict: Verdict): string {
-  return `${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.scenario}: ${verdict.criterion} (${verdict.actual})`;
-}
-
 // Text columns (the first `textColumns`) left-aligned, numbers right-aligned.
 function textTable(columns: string[], body: string[][], textColumns: number): string {
   const widths = columns.map((column, i) => Math.max(column.length, ...body.map((line) => line[i].length)));
@@ -294,15 +294,8 @@ function markdownTable(columns: string[], body: string[][], textColumns: number)
   ];
 }
 
-interface Section {
-  title: string;
-  columns: string[];
-  body: string[][];
-  textColumns: number;
-}
-
 function sections(report: Report): Section[] {
-  const result: Section[] = [];
+  const result: Section[] = report.summary ? [report.summary] : [];
   const withFloor = report.scenarios.filter((run) => run.rounds.some((round) => round.target === 'floor'));
   const projectOnly = report.scenarios.filter((run) => !withFloor.includes(run));
   if (withFloor.length > 0) {
@@ -311,7 +304,7 @@ function sections(report: Report): Section[] {
   if (projectOnly.length > 0) {
     const columns = COLUMNS.slice(0, -2);
     const body = scenarioCells(projectOnly).map((line) => line.slice(0, -2));
-    result.push({ title: 'Project only, no floor (medians): cache misses', columns, body, textColumns: 2 });
+    result.push({ title: 'Project only, no floor (medians): cache misses and the dashboard', columns, body, textColumns: 2 });
   }
   if (report.drain) result.push({ title: 'Indexer drain', columns: DRAIN_COLUMNS, body: drainCells(report.drain), textColumns: 0 });
   if (report.rateSearch) {
@@ -325,20 +318,19 @@ function sections(report: Report): Section[] {
   }
   if (report.lag.length > 0) result.push({ title: 'Index lag', columns: LAG_COLUMNS, body: lagCells(report.lag), textColumns: 1 });
   if (report.memory.length > 0) result.push({ title: 'Memory', columns: MEMORY_COLUMNS, body: memoryCells(report.memory), textColumns: 1 });
-  return result;
+  return [...result, ...report.extra];
 }
 
 export function consoleReport(report: Report): string {
-  const parts = sections(report).map((section) => `${section.title}\n\n${textTable(section.columns, section.body, section.textColumns)}`);
-  if (report.verdicts.length > 0) parts.push(['targets:', ...report.verdicts.map((verdict) => `  ${verdictLine(verdict)}`)].join('\n'));
-  return parts.join('\n\n');
+  return sections(report)
+    .map((section) => `${section.title}\n\n${textTable(section.columns, section.body, section.textColumns)}`)
+    .join('\n\n');
 }
 
 export function markdownSection(run: RunInfo, report: Report): string {
   const lines = [`## ${run.date}`, '', `- Machine: ${run.machine}`, `- Commit: ${run.commit}`, `- Settings: ${run.settings}`, `- Load: ${run.load}`];
   if (run.note) lines.push(`- Note: ${run.note}`);
   for (const section of sections(report)) lines.push('', `${section.title}:`, '', ...markdownTable(section.columns, section.body, section.textColumns));
-  if (report.verdicts.length > 0) lines.push('', 'Targets:', '', ...report.verdicts.map((verdict) => `- ${verdictLine(verdict)}`));
   return lines.join('\n');
 }
 
