@@ -196,9 +196,18 @@ If-None-Match) and the first page of 20 from the cache, the floor running the sa
 drops the entry just before asking (an expired item; a page of the current list generation), each connection
 cycling over its own entries (20 items; page n in the six orders), and every answer must say X-Cache: MISS.
 
-**Targets** (issues 7 and 10): cached reads (users/me, GET plan 200 and 304, GET content item 200 and 304, GET
-content list) at a median req/s ratio >= 0.9 and a CPU per request <= 1.2x the floor; every app's peak RSS < 200 MB;
-index lag p99 within the 1 s bucket at the sustained rate. Write paths and cache misses are reported, not judged.`;
+The **orders** scenario posts orders to the gateway and to its floor (\`bench/orders-floor.ts\`), core storing
+both; the **orders drain** queues N orders with core stopped and times how fast core stores them. The
+**dashboard** reads the sales view at 1M orders through the gateway (project only). The **events search** paces
+GET /events/search at 2k req/s (open loop, latency from each request's due time) against its floor
+(\`bench/floor-events.ts\`), after the scheduler synced a 10k-plan feed from the simulator.
+
+**Targets** (issue 20 unless said), shown met / NOT met in the first table of each run: cached reads req/s >= 0.9x
+and CPU/req <= 1.2x the floor; plan writes >= 0.65x and CPU/req <= 2.0x; every app's peak RSS < 200 MB; dashboard
+p99 < 5 ms at 1 connection and < 10 ms at 10; events search p99 <= 1.2x the floor's and CPU/req <= 1.1x; index lag
+p99 within the 1 s bucket at the sustained rate; POST /orders >= 0.8x and the orders drain >= 20000/s (issue 8);
+the provider sync < 5 s with no row writes on an unchanged repeat (issue 9). \`npm run bench -- --quick\` runs are
+never recorded here.`;
 
 function fixed(value: number, digits = 0): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';

@@ -18,7 +18,7 @@ const PARAMETERS = new Set(['starts_at', 'ends_at']);
 export function plainRangeQuery(query: unknown): EventRangeQuery | undefined {
   if (typeof query !== 'object' || query === null) return undefined;
   for (const [name, value] of Object.entries(query)) if (!PARAMETERS.has(name) || typeof value !== 'string') return undefined;
-  return query as EventRangeQuery;
+  return query;
 }
 
 // GET /events/search (and its root alias) in an onRequest hook, before the Nest router, guard and validation
