@@ -18,7 +18,7 @@ const run = (key: string, targets: Target[]): ScenarioRun => ({
   rounds: targets.flatMap((target, i) => [round(0, target, 1000 + i), round(1, target, 1010 + i)]),
 });
 
-const report = (scenarios: ScenarioRun[]): Report => ({ scenarios, lag: [], memory: [], verdicts: [] });
+const report = (scenarios: ScenarioRun[]): Report => ({ scenarios, lag: [], memory: [], extra: [] });
 
 describe('results report', () => {
   const sut = consoleReport;

@@ -1,4 +1,4 @@
-import { median, pairedRatios, spread } from './rounds.util';
+import { median, pairedRatios, percentile, spread } from './rounds.util';
 
 describe('rounds statistics', () => {
   describe('median', () => {
@@ -49,5 +49,16 @@ describe('rounds statistics', () => {
 
       expect(sut(floor, project, (round) => round.value)).toEqual([0.8, 0.9]);
     });
+  });
+});
+
+describe('percentile', () => {
+  it('should give the value at or below which p % of the values lie when they are sorted', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile([3.2], 99)).toBe(3.2);
+    expect(percentile([], 99)).toBeNaN();
   });
 });

@@ -33,3 +33,9 @@ export function pairedRatios<T extends { index: number }>(floor: T[], project: T
     return other ? [value(round) / value(other)] : [];
   });
 }
+
+// The p-th percentile of ascending values: the smallest value with at least p % of them at or below it.
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

@@ -8,7 +8,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { PRINCIPAL_TTL_SECONDS } from '@app/common';
 import { EXCHANGES } from '@app/contracts';
-import { assertSameAnswer, load, probe } from './autocannon.util';
+import { assertSameAnswer, load, LoadResult, probe } from './autocannon.util';
 import { assertPortFree, logLines, ManagedChild, spawnNode, stopChild, tailLog, waitForReady } from './child-process.util';
 import { CONTENT_ITEMS } from './content-scenarios';
 import { createContent, createPlans, ensureCached, primePrincipalCache, signUpAndLogIn } from './fixtures.util';
@@ -30,14 +30,19 @@ import {
   Report,
   Round,
   ScenarioRun,
+  Section,
   summarizeTarget,
   Target,
 } from './results.util';
-import type { BenchContent, BenchPlans, BenchUser, LagScenario, Scenario } from './scenario.types';
-import { lagScenarios, RATE_SUSTAINED_SHARE, scenarios, verdicts } from './scenarios';
+import type { BenchContent, BenchModule, BenchPlans, BenchUser, Harness, LagScenario, Scenario } from './scenario.types';
+import { APP_RSS_LIMIT_BYTES, lagScenarios, RATE_SUSTAINED_SHARE, scenarios } from './scenarios';
+import { dashboardModule } from './scenarios/dashboard';
+import { eventsModule } from './scenarios/events';
+import { measureOrdersDrain, OrdersDrain, ordersDrainRows, ordersDrainSection, ordersModule } from './scenarios/orders';
+import { benchSettings, settingsLine } from './settings.util';
 import { migrate, recreateDatabase, recreateVhost, writeKeyPair } from './setup.util';
+import { lagRow, memoryRows, scenarioRows, summarySection, summaryTally, SummaryRow } from './summary.util';
 import { assertSameWrites } from './write-check.util';
-import { positiveInt } from './env.util';
 
 const ROOT = resolve(__dirname, '..', '..'); // dist/bench/run.js -> repository root
 const DIST = join(ROOT, 'dist');
@@ -46,7 +51,8 @@ const LAST_RUN_FILE = join(ROOT, 'bench', '.last-run.json');
 const PROFILES_DIR = join(ROOT, 'bench', 'profiles');
 
 // Like the test harness: own databases, RabbitMQ vhost and Redis database, so a dev stack or an e2e run on this
-// machine neither answers our RPCs nor shares our counters. The floor writes to a database of its own.
+// machine neither answers our RPCs nor shares our counters. The floor writes to a database of its own. One set for
+// every hot path (plans, content, orders, dashboard, events): nothing else of the machine's is flushed or dropped.
 const PG_URL = 'postgres://postgres@127.0.0.1:5432';
 const DATABASES: Record<Target, string> = { project: 'plans_platform_bench', floor: 'plans_platform_bench_floor' };
 const BENCH_VHOST = 'plans_bench';
@@ -55,8 +61,11 @@ const RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${BENCH_VHOST}`;
 const FLOOR_EXCHANGE = 'bench.floor.events';
 const FLOOR_QUEUE = 'bench.floor.events';
 const ISSUER = 'plans-platform';
-// Off the dev ports (3000-3002) so a running dev stack keeps its ports.
-const PORTS = { gateway: 3100, core: 3101, floor: 3102, indexer: 3103 };
+// Off the dev ports (3000-3004) so a running dev stack keeps its ports.
+const PORTS = { gateway: 3100, core: 3101, floor: 3102, indexer: 3103, sim: 3104, scheduler: 3105, ordersFloor: 3106, eventsFloor: 3107 };
+const FLOORS = ['floor', 'orders-floor', 'events-floor'];
+const ADMIN = { email: 'bench-admin@example.com', password: 'bench-admin-password' };
+const TIME_ZONE = 'Europe/Madrid';
 const RATE_LIMIT = '1000000000'; // counted on every request like in production, never refused
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 15_000; // above the apps' 10 s shutdown grace
@@ -68,16 +77,11 @@ const RATE_FACTOR = 1.25;
 const RATE_REFINEMENTS = 2;
 const RATE_MAX_STEPS = 10;
 
-const rounds = positiveInt('BENCH_ROUNDS', 6);
-const roundS = positiveInt('BENCH_ROUND_S', 5);
-const warmUpS = positiveInt('BENCH_WARMUP_S', 2);
-const durationS = positiveInt('BENCH_DURATION_S', 10); // measured part of an index-lag run
-const connections = positiveInt('BENCH_CONNECTIONS', 50);
-const drainEvents = positiveInt('BENCH_DRAIN_EVENTS', 20_000);
-const rateStepS = positiveInt('BENCH_RATE_STEP_S', 4);
+const settings = benchSettings(process.argv.slice(2), process.env); // --quick: a three-minute look
+const { rounds, roundS, warmUpS, durationS, connections, drainEvents, rateStepS } = settings;
 const note = process.env.BENCH_NOTE?.trim() || undefined; // recorded with the run, e.g. "shared machine"
 const only = list('BENCH_ONLY'); // scenario keys; empty = all
-const profiled = list('BENCH_CPU_PROF'); // app names (gateway, core, indexer, floor) to run with --cpu-prof
+const profiled = list('BENCH_CPU_PROF'); // process names (gateway, core, indexer, floor, orders-floor, events-floor...) to run with --cpu-prof
 const appNodeOptions = process.env.BENCH_NODE_OPTIONS?.trim() || undefined; // an experiment with the apps' V8 flags
 
 const urls: Record<Target, string> = { project: `http://127.0.0.1:${PORTS.gateway}`, floor: `http://127.0.0.1:${PORTS.floor}` };
@@ -132,6 +136,9 @@ function appEnv(keysDir: string): NodeJS.ProcessEnv {
     JWT_KEYS_DIR: keysDir,
     JWT_ISSUER: ISSUER,
     JWT_ACCESS_TTL: '1h', // outlives a long list of scenarios
+    ADMIN_EMAIL: ADMIN.email, // core creates the admin the dashboard and the catalog sync need
+    ADMIN_PASSWORD: ADMIN.password,
+    PROVIDER_TIMEZONE: TIME_ZONE,
     PORT: String(PORTS.gateway),
     CORE_PORT: String(PORTS.core),
     INDEXER_PORT: String(PORTS.indexer),
@@ -151,9 +158,17 @@ function child(name: string): ManagedChild {
   return found;
 }
 
+// Stopped on purpose (core, for the orders drain): no longer a child whose exit fails the run.
+async function stopAndForget(name: string): Promise<void> {
+  const stopped = child(name);
+  await stopChild(stopped, STOP_GRACE_MS);
+  children.splice(children.indexOf(stopped), 1);
+}
+
 // Every process that serves a target: its CPU is the target's cost.
-function servingProcesses(target: Target): Array<{ name: string; pid: number }> {
-  return (target === 'floor' ? ['floor'] : ['gateway', 'core', 'indexer']).map((name) => ({ name, pid: child(name).process.pid! }));
+function servingProcesses(scenario: Scenario, target: Target): Array<{ name: string; pid: number }> {
+  const names = scenario.processes?.[target] ?? (target === 'floor' ? ['floor'] : ['gateway', 'core', 'indexer']);
+  return names.map((name) => ({ name, pid: child(name).process.pid! }));
 }
 
 // Every outbox row of the project is published to the indexer's queue, and the indexer counts one lag
@@ -199,7 +214,7 @@ function gitCommit(): string {
   }
 }
 
-function start(name: keyof typeof PORTS, script: string, env: NodeJS.ProcessEnv, workDir: string): ManagedChild {
+function start(name: string, script: string, env: NodeJS.ProcessEnv, workDir: string): ManagedChild {
   const file = `${name}-${Date.now()}.cpuprofile`;
   const nodeArgs = profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES_DIR}`, `--cpu-prof-name=${file}`] : [];
   if (profiled.includes(name)) profileFiles.set(name, { file: join(PROFILES_DIR, file), startedAt: performance.now() });
@@ -214,17 +229,44 @@ interface Bench {
   channel: ConfirmChannel;
 }
 
+// Open loop at the scenario's rate (latency from each request's due time); every answer must be the expected one.
+async function pacedRound(scenario: Scenario, baseUrl: string, round: number, seconds: number, label: string): Promise<LoadResult> {
+  const paced = scenario.paced!;
+  const result = await pacedLoad({
+    url: baseUrl,
+    method: scenario.method,
+    headers: scenario.headers,
+    body: () => '',
+    path: (index) => paced.path(index, round),
+    ratePerSecond: paced.ratePerSecond,
+    durationS: seconds,
+    maxInFlight: paced.maxInFlight,
+    timeoutMs: 5000,
+  });
+  const ok = result.statuses[scenario.expectStatus] ?? 0;
+  if (ok !== result.sent || result.errors > 0) {
+    throw new Error(
+      `${label}: ${result.sent - ok} of ${result.sent} answers were not HTTP ${scenario.expectStatus} (${JSON.stringify(result.statuses)}, ${result.errors} errors: ${result.firstError ?? ''})`,
+    );
+  }
+  return { reqPerSec: ok / result.elapsedS, p50Ms: result.latencyP50Ms, p99Ms: result.latencyP99Ms, requests: ok };
+}
+
 // One run of one target, with the CPU of its serving processes around it (writes: until settled).
-async function runRound(bench: Bench, scenario: Scenario, target: Target, label: string, seconds: number): Promise<Omit<Round, 'index'>> {
+async function runRound(bench: Bench, scenario: Scenario, target: Target, label: string, seconds: number, round: number): Promise<Omit<Round, 'index'>> {
   await primePrincipalCache(gatewayUrl, bench.redis, bench.user);
   await scenario.beforeRound?.(target);
-  const processes = servingProcesses(target);
+  const processes = servingProcesses(scenario, target);
+  const baseUrl = (scenario.urls?.() ?? urls)[target];
   const before = cpuSnapshot(processes);
-  const result = await load(scenario, target, urls[target], { connections, durationS: seconds, label });
-  if (scenario.kind === 'write') await settle(target);
+  const result = scenario.paced
+    ? await pacedRound(scenario, baseUrl, round, seconds, label)
+    : await load(scenario, target, baseUrl, { connections, durationS: seconds, label });
+  if (scenario.settle) await scenario.settle(target);
+  else if (scenario.kind === 'write') await settle(target);
   const cpuUs = cpuSpent(before, cpuSnapshot(processes));
   scenario.afterRound?.(target);
-  if (scenario.kind === 'write' && target === 'floor') await bench.channel.purgeQueue(FLOOR_QUEUE); // nobody consumes it
+  if (scenario.kind === 'write' && !scenario.settle && target === 'floor') await bench.channel.purgeQueue(FLOOR_QUEUE); // nobody consumes it
   assertAlive();
   return { target, ...result, cpuUs };
 }
@@ -232,21 +274,22 @@ async function runRound(bench: Bench, scenario: Scenario, target: Target, label:
 // Warm-up of both, then rounds alternating floor and project, the order flipped every round.
 async function runScenario(bench: Bench, scenario: Scenario): Promise<ScenarioRun> {
   const targets: Target[] = scenario.floor ? ['floor', 'project'] : ['project'];
+  await scenario.prepare?.();
   if (scenario.kind === 'read') {
     await primePrincipalCache(gatewayUrl, bench.redis, bench.user);
     for (const target of targets) await scenario.beforeRound?.(target); // e.g. the entry the probe reads is cached
-    const replies = await Promise.all(targets.map((target) => probe(scenario, target, urls[target])));
+    const replies = await Promise.all(targets.map((target) => probe(scenario, target, (scenario.urls?.() ?? urls)[target])));
     if (scenario.floor) assertSameAnswer(scenario, replies[0], replies[1]);
   }
-  const conns = scenario.connections ?? connections;
-  log(`${scenario.name}: ${warmUpS} s warm-up each, then ${rounds} x ${roundS} s rounds per target, ${conns} connections`);
+  const conns = scenario.paced ? scenario.paced.maxInFlight : (scenario.connections ?? connections);
+  log(`${scenario.name}: ${warmUpS} s warm-up each, then ${rounds} x ${roundS} s rounds per target, ${conns} ${scenario.paced ? 'in flight at most' : 'connections'}`);
   const from = performance.now();
   const served: Record<Target, number> = { floor: 0, project: 0 };
-  for (const target of targets) served[target] += (await runRound(bench, scenario, target, `${scenario.name} @ ${target} (warm-up)`, warmUpS)).requests;
+  for (const target of targets) served[target] += (await runRound(bench, scenario, target, `${scenario.name} @ ${target} (warm-up)`, warmUpS, 0)).requests;
   const run: ScenarioRun = { key: scenario.key, scenario: scenario.name, kind: scenario.kind, connections: conns, rounds: [] };
   for (let index = 0; index < rounds; index += 1) {
     for (const target of index % 2 === 0 ? targets : [...targets].reverse()) {
-      const round = await runRound(bench, scenario, target, `${scenario.name} @ ${target}, round ${index + 1}`, roundS);
+      const round = await runRound(bench, scenario, target, `${scenario.name} @ ${target}, round ${index + 1}`, roundS, index + 1);
       served[target] += round.requests;
       run.rounds.push({ index, ...round });
     }
@@ -255,9 +298,9 @@ async function runScenario(bench: Bench, scenario: Scenario): Promise<ScenarioRu
   const comparison = compare(run);
   const project = summarizeTarget(run, 'project')!;
   log(
-    `  project ${project.reqPerSec.toFixed(0)} req/s, ${project.cpuUsPerReq.toFixed(0)} µs CPU/req` +
+    `  project ${project.reqPerSec.toFixed(0)} req/s, p99 ${project.p99Ms.toFixed(2)} ms, ${project.cpuUsPerReq.toFixed(0)} µs CPU/req` +
       (comparison
-        ? `; ratio ${comparison.throughput.median.toFixed(2)} (${comparison.throughput.min.toFixed(2)}-${comparison.throughput.max.toFixed(2)}), CPU ratio ${comparison.cpu.median.toFixed(2)}`
+        ? `; ratio ${comparison.throughput.median.toFixed(2)} (${comparison.throughput.min.toFixed(2)}-${comparison.throughput.max.toFixed(2)}), CPU ratio ${comparison.cpu.median.toFixed(2)}, p99 ratio ${comparison.p99.median.toFixed(2)}`
         : ''),
   );
   return run;
@@ -357,7 +400,54 @@ async function measureDrain(channel: ConfirmChannel, userId: string, startIndexe
   return { events: drainEvents, queueS, ...timing };
 }
 
+// Every hot path's rows for the one table: the scenarios' rounds, the drains, the lag runs, memory and the
+// modules' own measurements.
+function summaryOf(
+  all: Scenario[],
+  runs: ScenarioRun[],
+  lagRows: LagMeasurement[],
+  memory: MemoryRow[],
+  extra: SummaryRow[],
+  drain?: DrainMeasurement,
+  search?: RateSearch,
+): SummaryRow[] {
+  const rows = runs.flatMap((run) =>
+    scenarioRows(
+      run,
+      all.find((scenario) => scenario.key === run.key)!,
+    ),
+  );
+  if (drain) {
+    rows.push({
+      hotPath: `indexer drain (${drain.events} plan events queued)`,
+      measure: 'events/s',
+      project: drain.eventsPerSec.toFixed(0),
+      floor: '',
+      ratio: '',
+      target: '',
+    });
+  }
+  if (search && search.sustainedRate === undefined) {
+    rows.push({
+      hotPath: 'sustained write rate',
+      measure: 'paced POST plan',
+      project: 'none of the rates held',
+      floor: '',
+      ratio: '',
+      target: 'some rate holds',
+      met: false,
+    });
+  }
+  for (const row of lagRows) {
+    const scenario = lagScenarios.find((candidate) => candidate.key === row.key)!;
+    rows.push(lagRow(row, scenario.maxP99S, scenario.ratePerSecond === undefined, RATE_SUSTAINED_SHARE));
+  }
+  return [...rows, ...extra, ...memoryRows(memory, APP_RSS_LIMIT_BYTES, FLOORS)];
+}
+
 async function main(): Promise<void> {
+  const startedAt = performance.now();
+  if (settings.quick) log('QUICK RUN: fewer and shorter rounds, smaller data sets; a look at a change, not a record (not added to RESULTS.md)');
   if (Math.max(roundS, warmUpS + durationS, rateStepS) > PRINCIPAL_TTL_SECONDS - 20) {
     throw new Error(
       `BENCH_ROUND_S, BENCH_RATE_STEP_S and BENCH_WARMUP_S + BENCH_DURATION_S must stay under ${PRINCIPAL_TTL_SECONDS - 20} s: the cached principal expires after ${PRINCIPAL_TTL_SECONDS} s`,
@@ -394,10 +484,11 @@ async function main(): Promise<void> {
 
     const drain = selected('indexer-drain');
     log(`starting core (:${PORTS.core}), gateway (:${PORTS.gateway}), floor (:${PORTS.floor})${drain ? '' : ` and indexer (:${PORTS.indexer})`}`);
-    const core = start('core', join(DIST, 'apps/core/src/main.js'), env, workDir);
+    const startIndexer = () => start('indexer', join(DIST, 'apps/indexer/src/main.js'), env, workDir);
+    const startCore = () => start('core', join(DIST, 'apps/core/src/main.js'), env, workDir);
+    const core = startCore();
     const gateway = start('gateway', join(DIST, 'apps/gateway/src/main.js'), env, workDir);
     const floor = start('floor', join(DIST, 'bench/floor-server.js'), floorEnv, workDir);
-    const startIndexer = () => start('indexer', join(DIST, 'apps/indexer/src/main.js'), env, workDir);
     const indexerReady = (indexer: ManagedChild) => waitForReady(indexer, `http://127.0.0.1:${PORTS.indexer}/health/ready`, READY_TIMEOUT_MS);
     await Promise.all([
       waitForReady(core, `http://127.0.0.1:${PORTS.core}/health/ready`, READY_TIMEOUT_MS),
@@ -415,11 +506,45 @@ async function main(): Promise<void> {
     const runTag = randomUUID().slice(0, 8);
     const user = await signUpAndLogIn(gatewayUrl);
     const bench: Bench = { user, redis, channel };
+    const harness: Harness = {
+      settings,
+      gatewayUrl,
+      databaseUrl: `${PG_URL}/${DATABASES.project}`,
+      redisUrl: REDIS_URL,
+      rabbitmqUrl: RABBITMQ_URL,
+      timeZone: TIME_ZONE,
+      anonLimitPerHour: RATE_LIMIT,
+      keyFile,
+      appEnv: env,
+      admin: ADMIN,
+      db: databases.project,
+      redis,
+      start: async (name, script, childEnv, readyUrl) => {
+        const started = start(name, join(DIST, script), childEnv, workDir);
+        await waitForReady(started, readyUrl, READY_TIMEOUT_MS);
+        return started;
+      },
+      url: (port) => `http://127.0.0.1:${port}`,
+      port: (name) => PORTS[name],
+      primePrincipal: (someone) => primePrincipalCache(gatewayUrl, redis, someone),
+      user: () => user,
+      log,
+    };
     let drainResult: DrainMeasurement | undefined;
     if (drain) {
       // core is up, so the indexer's queue and its bindings exist.
       drainResult = await measureDrain(channel, user.id, startIndexer);
       await indexerReady(child('indexer'));
+    }
+    let ordersDrain: OrdersDrain | undefined;
+    if (selected('orders-drain')) {
+      ordersDrain = await measureOrdersDrain(harness, async (between) => {
+        await stopAndForget('core');
+        await between();
+        const restarted = startCore();
+        return restarted.process.pid!;
+      });
+      await waitForReady(child('core'), `http://127.0.0.1:${PORTS.core}/health/ready`, READY_TIMEOUT_MS);
     }
     log('core, gateway, indexer and floor are ready');
 
@@ -435,9 +560,17 @@ async function main(): Promise<void> {
 
     // The fixtures' events are published and indexed before anything is checked or measured.
     for (const target of ['floor', 'project'] as const) await settle(target);
-    const all = scenarios({ user, plans, content, redis, ensureCached: (path) => ensureCached(gatewayUrl, user, path), runTag, currentEtags });
+    const modules: BenchModule[] = [ordersModule(harness), dashboardModule(harness), eventsModule(harness)];
+    const all = [
+      ...scenarios({ user, plans, content, redis, ensureCached: (path) => ensureCached(gatewayUrl, user, path), runTag, currentEtags }),
+      ...modules.flatMap((module) => module.scenarios),
+    ];
+    const known = [...all.map((scenario) => scenario.key), ...lagScenarios.map((scenario) => scenario.key), 'indexer-drain', 'orders-drain'];
+    const unknown = only.filter((key) => !known.includes(key));
+    if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown key(s) ${unknown.join(', ')}; the keys are ${known.join(', ')}`);
     const chosen = all.filter((candidate) => selected(candidate.key));
-    if (chosen.some((scenario) => scenario.kind === 'write' && scenario.floor)) {
+    // The plan write check (the orders scenario, which settles on its own, checks its answers itself).
+    if (chosen.some((scenario) => scenario.kind === 'write' && scenario.floor && !scenario.settle)) {
       await primePrincipalCache(gatewayUrl, redis, user);
       await assertSameWrites({
         urls,
@@ -455,7 +588,9 @@ async function main(): Promise<void> {
       log('write check: floor and project answer POST, PUT and PATCH alike and store the same rows, cache entry and message');
     }
     const runs: ScenarioRun[] = [];
-    for (const scenario of chosen) runs.push(await runScenario(bench, scenario));
+    // The modules' scenarios (orders, dashboard, events) after the lag runs, which wait for every outbox row's event.
+    const fromModules = new Set(modules.flatMap((module) => module.scenarios));
+    for (const scenario of chosen.filter((candidate) => !fromModules.has(candidate))) runs.push(await runScenario(bench, scenario));
 
     const lagRows: LagMeasurement[] = [];
     let rateSearch: RateSearch | undefined;
@@ -472,24 +607,29 @@ async function main(): Promise<void> {
       }
       lagRows.push(await measureLag(bench, scenario, rate, runTag));
     }
+    for (const scenario of chosen.filter((candidate) => fromModules.has(candidate))) runs.push(await runScenario(bench, scenario));
 
-    const memory: MemoryRow[] = ['gateway', 'core', 'indexer', 'floor'].map((name) => ({ app: name, peakRssBytes: peakRssBytes(child(name).process.pid!) }));
-    const report: Report = { scenarios: runs, lag: lagRows, drain: drainResult, rateSearch, memory, verdicts: verdicts(all, runs, lagRows, memory, rateSearch) };
+    const memory: MemoryRow[] = children.map((managed) => ({ app: managed.name, peakRssBytes: peakRssBytes(managed.process.pid!) }));
+    const extraRows: SummaryRow[] = [...(ordersDrain ? ordersDrainRows(ordersDrain) : []), ...modules.flatMap((module) => module.summary())];
+    const extraSections: Section[] = [...(ordersDrain ? [ordersDrainSection(ordersDrain)] : []), ...modules.flatMap((module) => module.sections())];
+    const summary = summaryOf(all, runs, lagRows, memory, extraRows, drainResult, rateSearch);
+    const report: Report = { summary: summarySection(summary), scenarios: runs, lag: lagRows, drain: drainResult, rateSearch, memory, extra: extraSections };
+    const totalS = (performance.now() - startedAt) / 1000;
     console.log(`\n${consoleReport(report)}\n`);
+    log(`targets: ${summaryTally(summary)}`);
+    log(`total time ${(totalS / 60).toFixed(1)} min`);
     const run = {
       date: new Date().toISOString(),
       machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${platform()} ${arch()}`,
       commit: gitCommit(),
-      settings:
-        `${rounds} interleaved rounds of ${roundS} s per target after a ${warmUpS} s warm-up of each; ${connections} connections unless the conns column says otherwise; ` +
-        `drain of ${drainEvents} events; rate steps of ${rateStepS} s; index-lag runs ${warmUpS} s warm-up + ${durationS} s`,
+      settings: `${settingsLine(settings)}; total time ${(totalS / 60).toFixed(1)} min`,
       load: `${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (1-minute load average; ${cpus().length} cores)`,
       note,
     };
     // Raw rounds of the last run, whatever it was; only complete, unprofiled runs are history worth keeping.
     writeFileSync(LAST_RUN_FILE, `${JSON.stringify({ run, only, profiled, ...report }, null, 2)}\n`);
-    if (profiled.length > 0 || only.length > 0 || appNodeOptions) {
-      log(`BENCH_ONLY, BENCH_CPU_PROF or BENCH_NODE_OPTIONS set: this run is not recorded in ${RESULTS_FILE} (raw numbers in ${LAST_RUN_FILE})`);
+    if (profiled.length > 0 || only.length > 0 || appNodeOptions || settings.quick) {
+      log(`--quick, BENCH_ONLY, BENCH_CPU_PROF or BENCH_NODE_OPTIONS: this run is not recorded in ${RESULTS_FILE} (raw numbers in ${LAST_RUN_FILE})`);
     } else {
       prependRun(RESULTS_FILE, markdownSection(run, report));
       log(`results added to ${RESULTS_FILE}`);
@@ -514,7 +654,7 @@ async function main(): Promise<void> {
     for (const [app, { file, startedAt }] of profileFiles) {
       for (const window of profileWindows) {
         const seconds = (at: number) => ((at - startedAt) / 1000).toFixed(1);
-        const requests = window.requests[app === 'floor' ? 'floor' : 'project'];
+        const requests = window.requests[FLOORS.includes(app) ? 'floor' : 'project'];
         log(
           `${app}, ${window.scenario}: node dist/bench/cpu-profile.util.js ${relative(ROOT, file)} --from=${seconds(window.from)} --to=${seconds(window.to)} --requests=${requests}`,
         );

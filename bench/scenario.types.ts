@@ -1,5 +1,9 @@
 import type Redis from 'ioredis';
-import type { Target } from './results.util';
+import type { Client } from 'pg';
+import type { ManagedChild } from './child-process.util';
+import type { Section, Target } from './results.util';
+import type { BenchSettings } from './settings.util';
+import type { ScenarioTargets, SummaryRow } from './summary.util';
 
 // The bench's shared types: what a scenario is and what it runs against. Types only, so every bench module can
 // import them without an import circle.
@@ -14,7 +18,14 @@ export interface ConnectionLoad {
   onResponse?: (status: number, headers: Record<string, string>) => void;
 }
 
-export interface Scenario {
+// Open-loop load (the events search at 2k req/s): request i is due at i/rate, latency counted from the due time.
+export interface PacedRequests {
+  ratePerSecond: number;
+  maxInFlight: number;
+  path: (index: number, round: number) => string;
+}
+
+export interface Scenario extends ScenarioTargets {
   key: string; // for BENCH_ONLY
   name: string;
   kind: 'read' | 'write'; // a write round lasts until the outbox is published and the indexer has caught up
@@ -34,8 +45,14 @@ export interface Scenario {
   connection?: (target: Target, index: number) => ConnectionLoad;
   beforeRound?: (target: Target) => Promise<void>; // outside the measured window
   afterRound?: (target: Target) => void; // outside the measured window; throws when the round was not what it claims
-  minRatio?: number; // target: median req/s project/floor >= minRatio
-  maxCpuRatio?: number; // target: median CPU per request project/floor <= maxCpuRatio
+  // Once, before the scenario's probe and warm-up (memoised by the scenario module: seeding, a floor to start).
+  prepare?: () => Promise<void>;
+  // Where each target listens and which processes serve it, when not the harness's gateway and plans floor.
+  urls?: () => Record<Target, string>;
+  processes?: Record<Target, string[]>;
+  // A write round ends when this resolves (inside the CPU window), instead of the plan writes' settle.
+  settle?: (target: Target) => Promise<void>;
+  paced?: PacedRequests; // open loop instead of autocannon's closed loop
 }
 
 export interface LagScenario {
@@ -76,4 +93,36 @@ export interface ScenarioContext {
   runTag: string;
   // The stored ETags of these plans in the target's database, to start a round's If-Match from.
   currentEtags: (target: Target, ids: string[]) => Promise<Map<string, string>>;
+}
+
+// What the harness lends the scenario modules under bench/scenarios/ (orders, dashboard, events): its fixed
+// resources, its settings and its way of starting a process, so every hot path runs in the one harness.
+export interface Harness {
+  settings: BenchSettings;
+  gatewayUrl: string;
+  databaseUrl: string; // the project's database
+  redisUrl: string;
+  rabbitmqUrl: string;
+  timeZone: string; // PROVIDER_TIMEZONE of the apps
+  anonLimitPerHour: string;
+  keyFile: string; // the JWT private key the apps sign with
+  appEnv: NodeJS.ProcessEnv; // the environment the project's apps run with
+  admin: { email: string; password: string };
+  db: Client; // the harness's connection to the project's database
+  redis: Redis;
+  // Starts a process from dist/ (a path relative to it) and waits until GET <readyUrl> answers 200.
+  start: (name: string, script: string, env: NodeJS.ProcessEnv, readyUrl: string) => Promise<ManagedChild>;
+  url: (port: number) => string;
+  port: (name: 'sim' | 'scheduler' | 'ordersFloor' | 'eventsFloor') => number;
+  primePrincipal: (user: BenchUser) => Promise<void>;
+  user: () => BenchUser; // the signed-up bench user (after the fixtures)
+  log: (message: string) => void;
+}
+
+// A scenario module: its scenarios (run by the harness like any other), and after the run its rows for the one
+// table and its own detailed sections.
+export interface BenchModule {
+  scenarios: Scenario[];
+  summary: () => SummaryRow[];
+  sections: () => Section[];
 }

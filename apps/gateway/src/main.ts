@@ -9,6 +9,7 @@ import { setupHttpApp } from './http/http-app.setup';
 import { registerCacheFastPath } from './http/cache-fast-path';
 import { registerOrderFastPath } from './http/order-fast-path';
 import { registerCountBeforeBody } from './http/count-before-body';
+import { registerProviderEventsFastPath } from './provider-events/provider-events.fast-path';
 
 runApp('gateway', async () => {
   const config = loadGatewayConfig();
@@ -24,6 +25,7 @@ runApp('gateway', async () => {
   closeOnSignals(app, config.SHUTDOWN_GRACE_MS + 5000);
   setupHttpApp(app);
   registerCacheFastPath(app);
+  registerProviderEventsFastPath(app);
   registerCountBeforeBody(app);
   registerOrderFastPath(app);
   await app.listen(config.PORT, '0.0.0.0');

@@ -8,7 +8,7 @@ import { headerRefs } from '../http/openapi/openapi.components';
 import { RequestId } from '../http/request-id.decorator';
 import { ProviderEventsEnvelopeDto, SearchEventsQueryDto } from './dto/provider-events.dto';
 import { parseEventRange } from './event-range.util';
-import { SearchProviderEventsUseCase } from './search-provider-events.use-case';
+import { ProviderEventsAnswer, SearchProviderEventsUseCase } from './search-provider-events.use-case';
 
 // The root alias for clients of the original provider-marketplace contract (excluded from the /api/v1 prefix).
 export const PROVIDER_SEARCH_ALIAS = 'search';
@@ -48,9 +48,13 @@ export class ProviderEventsController {
   }
 
   private async answer(query: SearchEventsQueryDto, requestId: string, reply: FastifyReply): Promise<void> {
-    const result = await this.search.execute(parseEventRange(query, this.config.PROVIDER_TIMEZONE), requestId);
-    if (result.syncedAt) reply.header('X-Data-Synced-At', result.syncedAt);
-    if (result.truncated) reply.header('X-Results-Truncated', 'true');
-    reply.header('X-Cache', result.cache).header('Content-Type', 'application/json; charset=utf-8').send(result.body);
+    sendProviderEvents(reply, await this.search.execute(parseEventRange(query, this.config.PROVIDER_TIMEZONE), requestId));
   }
+}
+
+// The answer with its headers, from this route or from the fast path (provider-events.fast-path.ts).
+export function sendProviderEvents(reply: FastifyReply, result: ProviderEventsAnswer): void {
+  if (result.syncedAt) reply.header('X-Data-Synced-At', result.syncedAt);
+  if (result.truncated) reply.header('X-Results-Truncated', 'true');
+  reply.header('X-Cache', result.cache).header('Content-Type', 'application/json; charset=utf-8').send(result.body);
 }
