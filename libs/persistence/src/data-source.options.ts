@@ -19,6 +19,7 @@ import { UserErasure1764700100000 } from './migrations/1764700100000-user-erasur
 import { AuditLog1764800000000 } from './migrations/1764800000000-audit-log';
 import { OutboxTraceContext1764800000000 } from './migrations/1764800000000-outbox-trace-context';
 import { SessionRevocation1764900140000 } from './migrations/1764900140000-session-revocation';
+import { AuditWriteCost1765000000000 } from './migrations/1765000000000-audit-write-cost';
 import { Plans1763700100000 } from './migrations/1763700100000-plans';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   AuditLog1764800000000,
   OutboxTraceContext1764800000000,
   SessionRevocation1764900140000,
+  AuditWriteCost1765000000000,
 ];
 
 export function dataSourceOptions(url: string, applicationName: string): DataSourceOptions {
