@@ -10,6 +10,7 @@ import { TEST_ENV } from '../support/test-env';
 
 type Traced = 'gateway' | 'core' | 'indexer' | 'scheduler';
 const SERVER = 2;
+const CLIENT = 3;
 const PRODUCER = 4;
 const CONSUMER = 5;
 // The outbox relay's advisory lock (OutboxRepository): while the test holds it, no relay publishes.
@@ -69,14 +70,16 @@ describe('tracing across processes (e2e)', () => {
     return { requestId: res.headers.get('x-request-id')!, objectId: plan.objectId };
   }
 
-  // gateway HTTP -> RPC publish -> core handler (pg spans under it) -> outbox publish -> indexer handler.
+  // gateway HTTP -> RPC call -> core handler (pg spans under it) -> outbox publish -> indexer handler.
   function expectPlanChain(spans: ReceivedSpan[]): void {
     const server = one(spans, 'gateway', SERVER, 'POST /api/v1/plans');
     expect(server.parentSpanId).toBeUndefined();
-    const rpc = one(spans, 'gateway', PRODUCER, 'plans.create publish');
+    // The RPC is a CLIENT span from the send to the reply; core's handler is its SERVER span, inside it.
+    const rpc = one(spans, 'gateway', CLIENT, 'plans.create call');
     expect(parentOf(spans, rpc)).toBe(server);
-    const handler = one(spans, 'core', CONSUMER, 'plans.create process');
+    const handler = one(spans, 'core', SERVER, 'plans.create process');
     expect(parentOf(spans, handler)).toBe(rpc);
+    expect(rpc.startNs <= handler.startNs && handler.startNs <= rpc.endNs).toBe(true);
     const queries = spans.filter((span) => span.service === 'core' && span.attributes['db.system.name'] === 'postgresql');
     // The plan, its objects, outbox row and audit event are one statement (WITH ... INSERT ...), with no BEGIN/COMMIT.
     expect(queries.map((span) => span.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^pg\.query:WITH /)]));
@@ -116,7 +119,7 @@ describe('tracing across processes (e2e)', () => {
   it("should write the handler's trace_id and span_id on core's log lines for the request", async () => {
     const { requestId } = await postPlan();
     const spans = await traceOf(requestId, planIndexed);
-    const handler = one(spans, 'core', CONSUMER, 'plans.create process');
+    const handler = one(spans, 'core', SERVER, 'plans.create process');
 
     const lines = apps.core!.logs().filter((line) => line.request_id === requestId);
 
@@ -157,7 +160,7 @@ describe('tracing across processes (e2e)', () => {
       await db.query('SELECT pg_advisory_xact_lock($1)', [RELAY_LOCK_KEY]);
       const { requestId, objectId } = await postPlan();
       const written = await traceOf(requestId, (trace) => trace.some((span) => span.name === 'plans.create process'));
-      const handler = one(written, 'core', CONSUMER, 'plans.create process');
+      const handler = one(written, 'core', SERVER, 'plans.create process');
       expect(written.some((span) => span.name === 'plan.created publish')).toBe(false);
       const { rows } = await db.query(`SELECT trace_context FROM outbox WHERE aggregate_id = $1 AND published_at IS NULL`, [objectId]);
       expect(rows).toEqual([{ trace_context: { traceparent: `00-${handler.traceId}-${handler.spanId}-01` } }]);
@@ -190,6 +193,31 @@ describe('tracing across processes (e2e)', () => {
     const publish = one(spans, 'scheduler', PRODUCER, 'core.rpc publish');
     expect(parentOf(spans, publish)).toBe(tick);
     expect(parentOf(spans, one(spans, 'core', CONSUMER, 'sales-view.refresh-scheduled process'))).toBe(publish);
+  });
+
+  it('should make a provider sync run a trace whose root span lasts until the run has released its lock', async () => {
+    const statement = (span: ReceivedSpan) => {
+      const text = span.attributes['db.query.text'] ?? span.attributes['db.statement'];
+      return typeof text === 'string' ? text : '';
+    };
+    // The run's last step is the lock's release; the root span must not end before it.
+    const spans = await receiver.waitFor((all) => {
+      for (const root of all.filter((span) => span.service === 'scheduler' && span.name.startsWith('provider-sync '))) {
+        const trace = receiver.trace(root.traceId);
+        if (trace.some((span) => statement(span).includes('pg_advisory_unlock'))) return trace;
+      }
+      return undefined;
+    });
+
+    const root = spans.find((span) => span.name.startsWith('provider-sync '))!;
+    expect(root.parentSpanId).toBeUndefined();
+    const unlock = spans.find((span) => statement(span).includes('pg_advisory_unlock'))!;
+    expect(isUnder(spans, unlock, root)).toBe(true);
+    // The SDK anchors each span's clock on Date.now() when it starts (millisecond resolution): 1 ms of slack.
+    const outliving = spans
+      .filter((span) => span.endNs > root.endNs + 1_000_000n)
+      .map((span) => `${span.name} ${statement(span).slice(0, 60)} ends ${Number(span.endNs - root.endNs) / 1e6} ms after the root`);
+    expect(outliving).toEqual([]);
   });
 
   it('should keep propagating context after RabbitMQ restarts', async () => {

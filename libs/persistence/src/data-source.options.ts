@@ -20,6 +20,8 @@ import { AuditLog1764800000000 } from './migrations/1764800000000-audit-log';
 import { OutboxTraceContext1764800000000 } from './migrations/1764800000000-outbox-trace-context';
 import { SessionRevocation1764900140000 } from './migrations/1764900140000-session-revocation';
 import { OutboxClaim1765000000000 } from './migrations/1765000000000-outbox-claim';
+
+import { AuditWriteCost1765000100000 } from './migrations/1765000100000-audit-write-cost';
 import { Plans1763700100000 } from './migrations/1763700100000-plans';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 
@@ -50,6 +52,8 @@ export const MIGRATIONS = [
   OutboxTraceContext1764800000000,
   SessionRevocation1764900140000,
   OutboxClaim1765000000000,
+
+  AuditWriteCost1765000100000,
 ];
 
 export function dataSourceOptions(url: string, applicationName: string): DataSourceOptions {

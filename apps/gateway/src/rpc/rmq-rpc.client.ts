@@ -1,7 +1,7 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, RmqRecordBuilder } from '@nestjs/microservices';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
-import { DomainError, requestContextHeaders, rmqClientOptions, tracedPublish } from '@app/common';
+import { DomainError, requestContextHeaders, rmqClientOptions, tracedCall } from '@app/common';
 import { GatewayConfig } from '../config/gateway.config';
 
 export interface CallOptions {
@@ -44,7 +44,7 @@ export abstract class RmqRpcClient implements OnModuleInit, OnApplicationShutdow
     // The trace context goes into the headers here, in the request's context: Nest's client writes later.
     const headers = requestContextHeaders(requestId, options.actor);
     try {
-      return await tracedPublish(pattern, headers, () => {
+      return await tracedCall(pattern, headers, () => {
         const record = new RmqRecordBuilder(data).setOptions({ headers, expiration: String(ttl), persistent: true }).build();
         return firstValueFrom(this.client.send<T>(pattern, record).pipe(timeout(ttl)));
       });

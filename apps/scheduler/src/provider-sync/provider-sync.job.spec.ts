@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { MetricsService } from '@app/common';
 import { ProviderSyncStateRepository } from '@app/persistence';
@@ -6,6 +7,7 @@ import { ProviderCircuitBreaker } from './circuit/provider-circuit.breaker';
 import { ProviderSyncJob, STARTUP_RETRY_MS } from './provider-sync.job';
 import { ProviderSyncMetrics } from './provider-sync.metrics';
 import { ProviderSyncService, SyncBegin } from './provider-sync.service';
+import { recordSpans } from '../../../../test/support/span-recorder';
 
 const INTERVAL = 30_000;
 
@@ -120,5 +122,48 @@ describe('ProviderSyncJob', () => {
 
     expect(begin).toHaveBeenCalledTimes(1);
     expect(registry.getTimeouts()).toEqual([]);
+  });
+
+  describe('tracing', () => {
+    let spans: ReturnType<typeof recordSpans>;
+    beforeEach(() => {
+      spans = recordSpans();
+    });
+    afterEach(() => spans.stop());
+
+    const runUntilSettled = () => {
+      let settle!: { resolve: () => void; reject: (error: Error) => void };
+      const done = new Promise<never>((resolve, reject) => (settle = { resolve: () => resolve({} as never), reject }));
+      begin.mockImplementationOnce(() => Promise.resolve({ outcome: 'started', run: {} as never, done }));
+      return settle;
+    };
+
+    it('should end the sync run span when the run it started is over, not when the tick has started it', async () => {
+      const run = runUntilSettled();
+
+      sut.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(begin).toHaveBeenCalledTimes(1);
+      expect(spans.ended()).toEqual([]); // the sync is still running
+
+      run.resolve();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(spans.ended().map((span) => ({ name: span.name, parent: span.parentSpanContext, status: span.status.code }))).toEqual([
+        { name: 'provider-sync startup', parent: undefined, status: SpanStatusCode.UNSET },
+      ]);
+    });
+
+    it('should mark the sync run span failed when the run fails', async () => {
+      const run = runUntilSettled();
+
+      sut.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(0);
+      run.reject(new Error('feed unreachable'));
+      await jest.advanceTimersByTimeAsync(0);
+
+      expect(spans.ended().map((span) => ({ name: span.name, status: span.status }))).toEqual([
+        { name: 'provider-sync startup', status: { code: SpanStatusCode.ERROR, message: 'feed unreachable' } },
+      ]);
+    });
   });
 });

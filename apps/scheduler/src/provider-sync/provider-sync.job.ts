@@ -40,26 +40,32 @@ export class ProviderSyncJob implements OnApplicationBootstrap, BeforeApplicatio
     this.clear(PROVIDER_SYNC_STARTUP_RETRY);
   }
 
-  // Each sync run is a trace of its own; the sync's fetches, queries and published events are in it.
+  // Each sync run is a trace of its own; the sync's fetches, queries and published events are in it. The span
+  // lasts until the run it started is over (a failed run marks it failed), not only while the tick starts it.
   private tracedTick(trigger: SyncTrigger): Promise<void> {
-    return inRootSpan(`provider-sync ${trigger}`, () => this.tick(trigger));
+    return inRootSpan(`provider-sync ${trigger}`, async () => {
+      const started = await this.startSync(trigger);
+      await started?.done;
+    }).catch(() => undefined); // the service records and logs the outcome
   }
 
-  async tick(trigger: SyncTrigger): Promise<void> {
-    if (this.stopped) return;
+  // Tries the lock and starts the sync, which carries on by itself: the next tick is not held back by it.
+  private async startSync(trigger: SyncTrigger): Promise<{ done: Promise<unknown> } | undefined> {
+    if (this.stopped) return undefined;
     try {
       const begun = await this.service.begin(trigger);
       if (begun.outcome === 'busy') {
         this.metrics.recordTick('skipped_running');
         this.logger.log(`provider sync tick (${trigger}) skipped: a sync is running`);
-        return;
+        return undefined;
       }
       this.metrics.recordTick('started');
-      void begun.done.catch(() => undefined); // the service records and logs the outcome
+      return { done: begun.done };
     } catch (error) {
       this.metrics.recordTick('failed');
       this.logger.error(`provider sync tick (${trigger}) could not start a sync: ${error instanceof Error ? error.message : String(error)}`);
       if (trigger === 'startup') this.retryStartup();
+      return undefined;
     }
   }
 

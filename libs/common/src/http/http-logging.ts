@@ -1,10 +1,11 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Span } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { errorEnvelope } from '../errors/error-envelope';
 import { PinoLoggerService } from '../logging/pino-logger.service';
 import { REQUEST_ID_HEADER, runWithRequestContext, saneRequestId } from '../logging/request-context';
-import { describeServerSpan } from '../tracing/message-trace';
+import { endServerSpan, runInServerSpan } from '../tracing/message-trace';
 
 const QUIET_ROUTES = /^\/(health|metrics)/;
 
@@ -33,12 +34,13 @@ export function createFastifyAdapter(options: { bodyLimit?: number; trustProxy?:
   });
 }
 
-// Runs the rest of each request inside its request-id context (so every log line carries it), echoes the id
-// in X-Request-Id, and writes one access line per request at info level.
+// Runs the rest of each request inside its request-id context (so every log line carries it) and, with tracing
+// on, its SERVER span; echoes the id in X-Request-Id, and writes one access line per request at info level.
 export function registerHttpLogging(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const logger = app.get(PinoLoggerService).pino;
   let closing = false;
+  const serverSpans = new WeakMap<FastifyRequest, Span>();
   fastify.addHook('preClose', (done: () => void) => {
     closing = true;
     done();
@@ -55,10 +57,13 @@ export function registerHttpLogging(app: NestFastifyApplication): void {
         .send(errorEnvelope({ code: 'SERVICE_UNAVAILABLE', message: 'The service is shutting down; retry' }, request.id));
       return;
     }
-    describeServerSpan(request.method, request.routeOptions.url, request.id);
-    runWithRequestContext({ requestId: request.id, clientIp: request.ip }, done);
+    const next = () => runWithRequestContext({ requestId: request.id, clientIp: request.ip }, done);
+    if (QUIET_ROUTES.test(request.url)) return next(); // probes and scrapes are not requests anyone traces
+    const span = runInServerSpan(request.method, request.routeOptions.url, request.id, request.headers, next);
+    if (span) serverSpans.set(request, span);
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    endServerSpan(serverSpans.get(request), reply.statusCode);
     if (logger.isLevelEnabled('info') && !QUIET_ROUTES.test(request.url)) {
       logger.info(
         { request_id: request.id, req: { method: request.method, url: request.url }, res: { status: reply.statusCode }, response_time_ms: Math.round(reply.elapsedTime) },

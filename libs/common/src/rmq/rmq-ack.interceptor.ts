@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { RmqContext } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
-import { context as otelContext } from '@opentelemetry/api';
+import { context as otelContext, SpanKind } from '@opentelemetry/api';
 import { defer, EMPTY, Observable, tap } from 'rxjs';
 import {
   ACTOR_ID_HEADER,
@@ -58,9 +58,14 @@ export class RmqAckInterceptor implements NestInterceptor {
     const done = this.inFlight.begin();
     const pattern = rmq.getPattern();
     const stopTimer = this.metrics.messageDuration.startTimer({ pattern });
-    // The handler runs under a CONSUMER span, a child of the publisher's context in the headers (Nest's RMQ server
-    // carries no trace context of its own).
-    const traced = startConsumerSpan(String(pattern), message.properties.headers, { 'messaging.destination.name': this.queue });
+    // The handler runs under a CONSUMER span (an RPC request: a SERVER span), a child of the publisher's context in
+    // the headers (Nest's RMQ server carries no trace context of its own).
+    const traced = startConsumerSpan(
+      String(pattern),
+      message.properties.headers,
+      { 'messaging.destination.name': this.queue },
+      isRpc ? SpanKind.SERVER : SpanKind.CONSUMER,
+    );
     let settled = false;
     const settle = (outcome: string, action: () => void, error?: unknown) => {
       if (settled) return;

@@ -70,13 +70,18 @@ export class AuditRepository {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  // Must run inside the transaction of the change it records: one statement whatever the number of events.
+  // Must run inside the transaction of the change it records: one statement whatever the number of events. The
+  // writing transaction's id is taken once for the statement (the column default would take it per row), and
+  // empty details travel as NULL (the default '{}' then, not one JSON parse per row).
   async record(manager: EntityManager, events: NewAuditEvent[]): Promise<void> {
     if (events.length === 0) return;
     const column = <T>(pick: (event: NewAuditEvent) => T) => events.map(pick);
     await manager.query(
-      `INSERT INTO audit_events (action, outcome, actor_id, actor_role, target_type, target_id, request_id, ip, details)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])`,
+      `INSERT INTO audit_events (writer_xid, action, outcome, actor_id, actor_role, target_type, target_id, request_id, ip, details)
+       SELECT (SELECT pg_current_xact_id()::text::bigint), e.action, e.outcome, e.actor_id, e.actor_role, e.target_type, e.target_id, e.request_id, e.ip,
+              coalesce(e.details, '{}'::jsonb)
+       FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
+         AS e(action, outcome, actor_id, actor_role, target_type, target_id, request_id, ip, details)`,
       [
         column((e) => e.action),
         column((e) => e.outcome),
@@ -86,7 +91,7 @@ export class AuditRepository {
         column((e) => e.target?.id ?? null),
         column((e) => e.requestId),
         column((e) => e.ip),
-        column((e) => JSON.stringify(e.details)),
+        column((e) => (Object.keys(e.details).length === 0 ? null : JSON.stringify(e.details))),
       ],
     );
     this.crashIfArmed(events.map((event) => event.action));
