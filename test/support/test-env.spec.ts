@@ -1,4 +1,4 @@
-import { MAX_TEST_WORKERS, RESERVED_PORTS, testResources } from './test-env';
+import { MAX_TEST_WORKERS, RESERVED_PORTS, testPort, testResources } from './test-env';
 
 // Every (slot, worker) pair of the integration tiers, as global setup and the workers derive them.
 const ALL = Array.from({ length: 8 }, (_, slot) => Array.from({ length: MAX_TEST_WORKERS }, (_, i) => testResources(slot, i + 1))).flat();
@@ -32,6 +32,11 @@ describe('testResources', () => {
 
     expect([...new Set(hits)].sort()).toEqual(RESERVED_PORTS);
     expect(RESERVED_PORTS).not.toContain(3690);
+  });
+
+  it('should refuse a reserved port when a spec asks for one', () => {
+    expect(() => testPort(3432)).toThrow('port 3432 is reserved');
+    expect(testPort(3433)).toBeGreaterThanOrEqual(3433);
   });
 
   it('should refuse a slot or worker it cannot isolate', () => {
