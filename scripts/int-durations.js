@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global console */
 // node scripts/int-durations.js: after `npm run test:int`, writes each suite's duration (ms, from
 // .jest-results.int.json) to test/support/int-durations.json, which orders a clean clone's parallel run.
 const { readFileSync, writeFileSync } = require('node:fs');

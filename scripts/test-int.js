@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global console */
 // npm run test:int: the integration and e2e tiers, in two jest runs against the built apps.
 // 1. Every spec but the machine-wide ones, on TEST_WORKERS jest workers (default 2, at most 3), each with a
 //    database, vhost, Redis and port range of its own (test/support/test-env.ts).
