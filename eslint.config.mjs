@@ -7,7 +7,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', 'bench/profiles/'] },
+  { ignores: ['dist/', 'coverage/', 'bench/profiles/', '.cache/'] },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -10,6 +10,8 @@ module.exports = {
   moduleNameMapper: aliases,
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testSequencer: '<rootDir>/test/support/int-sequencer.js',
   testTimeout: 60_000,
   slowTestThreshold: 20,
 };

@@ -3,7 +3,7 @@ const aliases = require('./jest.aliases');
 
 module.exports = {
   rootDir: __dirname,
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/bench', '<rootDir>/test/deploy', '<rootDir>/test/ops', '<rootDir>/test/faults'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/bench', '<rootDir>/test/deploy', '<rootDir>/test/ops', '<rootDir>/test/faults', '<rootDir>/test/support'],
   testRegex: '\\.spec\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.ts$': 'ts-jest' },

@@ -143,7 +143,7 @@ describe('broker unreachable from the gateway at POST time (e2e)', () => {
 });
 
 describe('Redis down or flushed under orders (e2e)', () => {
-  const redis = new ThrowawayRedis(6393);
+  const redis = new ThrowawayRedis(3693);
   let core: AppProcess;
   let gateway: AppProcess;
   let api: ApiClient;

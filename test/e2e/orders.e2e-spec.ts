@@ -16,7 +16,7 @@ describe('orders (e2e)', () => {
 
   beforeAll(async () => {
     // order.stored events on, as with Elasticsearch, so their path to the indexer runs too.
-    platform = await startPlatform(3430, ['core', 'gateway', 'indexer'], { core: { ORDER_STORED_EVENTS: 'true' } });
+    platform = await startPlatform(3420, ['core', 'gateway', 'indexer'], { core: { ORDER_STORED_EVENTS: 'true' } });
     api = platform.api;
     stores = await new OrderStores().open();
     admin = await loginAdmin(api);

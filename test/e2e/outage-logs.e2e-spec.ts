@@ -24,7 +24,7 @@ function logged(app: AppProcess, from: number): Array<{ level: string; message: 
 const loud = (app: AppProcess, from: number) => logged(app, from).filter((entry) => ['warn', 'error', 'fatal'].includes(entry.level));
 
 describe('Redis down under reads and writes: one log line per state change (e2e)', () => {
-  const redis = new ThrowawayRedis(6395);
+  const redis = new ThrowawayRedis(3695);
   let core: AppProcess;
   let gateway: AppProcess;
   let api: ApiClient;

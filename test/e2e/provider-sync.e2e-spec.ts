@@ -6,13 +6,13 @@ import { firstValueFrom, timeout } from 'rxjs';
 import { rmqClientOptions } from '@app/common';
 import { PROVIDER_PATTERNS, ProviderSyncStatusReply, QUEUES, StartProviderSyncReply } from '@app/contracts';
 import { PROVIDER_SYNC_LOCK_KEY } from '@app/persistence';
+import { advisoryLockFilter } from '../support/advisory-lock';
 import { AppProcess, startApp } from '../support/app-process';
 import { eventually } from '../support/eventually';
 import { sample, scrape } from '../support/prometheus';
 import { TEST_ENV } from '../support/test-env';
 
-const KEY = BigInt(PROVIDER_SYNC_LOCK_KEY);
-const LOCK_HOLDERS = `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = ${KEY >> 32n} AND objid = ${KEY & 0xffffffffn} AND objsubid = 1 AND granted`;
+const LOCK_HOLDERS = `SELECT count(*)::int AS n FROM pg_locks WHERE ${advisoryLockFilter(PROVIDER_SYNC_LOCK_KEY)} AND granted`;
 
 // Two built scheduler replicas against a provider stand-in that the test controls, driven over the admin RPC
 // (QUEUES.schedulerRpc) as the gateway drives it. The provider fails (503) here, so what is checked does not

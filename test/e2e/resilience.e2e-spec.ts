@@ -49,7 +49,7 @@ describe('core restart while the gateway stays up (e2e)', () => {
 });
 
 describe('Redis outage (e2e)', () => {
-  const redis = new ThrowawayRedis(6391);
+  const redis = new ThrowawayRedis(3691);
   let core: AppProcess;
   let gateway: AppProcess;
   let api: ApiClient;

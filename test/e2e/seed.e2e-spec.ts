@@ -1,13 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { PG_HOST, TEST_ENV, TEST_SLOT } from '../support/test-env';
+import { PG_HOST, TEST_ENV, TEST_SUFFIX } from '../support/test-env';
 
 // `npm run seed` as a developer runs it, on a database and vhost of its own (its orders would otherwise shift
 // the dashboard specs' days): what it makes, that a second run changes nothing, and that production is refused.
-const SUFFIX = TEST_SLOT ? `_${TEST_SLOT}` : '';
-const DB = `plans_platform_seed${SUFFIX}`;
-const VHOST = `plans_seed${SUFFIX}`;
+const DB = `plans_platform_seed${TEST_SUFFIX}`;
+const VHOST = `plans_seed${TEST_SUFFIX}`;
 const ENV = {
   ...TEST_ENV,
   NODE_ENV: 'development',

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually } from './eventually';
-import { TEST_ENV, TEST_PORT_OFFSET } from './test-env';
+import { TEST_ENV, testPort } from './test-env';
 
 export type AppName = 'gateway' | 'core' | 'indexer' | 'scheduler' | 'provider-sim';
 const PORT_VARIABLE: Record<AppName, string> = {
@@ -25,7 +25,7 @@ export class AppProcess {
     port: number,
     env: Record<string, string> = {},
   ) {
-    this.port = port + TEST_PORT_OFFSET;
+    this.port = testPort(port);
     this.child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...TEST_ENV, [PORT_VARIABLE[name]]: String(this.port), ...env },

@@ -1,7 +1,7 @@
 import { ProviderSimClient } from '../../apps/provider-sim/src/admin/provider-sim.client';
 import { ApiClient } from './api-client';
 import { AppName, AppProcess, startApp } from './app-process';
-import { TEST_PORT_OFFSET } from './test-env';
+import { testPort } from './test-env';
 
 export interface Platform {
   apps: Partial<Record<AppName, AppProcess>>;
@@ -29,7 +29,7 @@ export async function startPlatform(
   names: AppName[] = ['core', 'gateway'],
   env: Partial<Record<AppName, Record<string, string>>> = {},
 ): Promise<Platform> {
-  const simUrl = `http://127.0.0.1:${basePort + OFFSETS['provider-sim'] + TEST_PORT_OFFSET}`;
+  const simUrl = `http://127.0.0.1:${testPort(basePort + OFFSETS['provider-sim'])}`;
   const defaults: Partial<Record<AppName, Record<string, string>>> = { scheduler: { PROVIDER_URL: `${simUrl}/feed` } };
   const apps: Partial<Record<AppName, AppProcess>> = {};
   for (const name of bootOrder(names)) apps[name] = await startApp(name, basePort + OFFSETS[name], { ...defaults[name], ...env[name] });

@@ -6,7 +6,7 @@ import { loadProviderSimConfig } from '../../apps/provider-sim/src/config/provid
 import { SimClock } from '../../apps/provider-sim/src/feed/feed-source.service';
 import { ProviderSimModule } from '../../apps/provider-sim/src/provider-sim.module';
 import { AppProcess, startApp } from './app-process';
-import { TEST_PORT_OFFSET } from './test-env';
+import { testPort } from './test-env';
 
 export { ProviderSimClient };
 export type { FaultSpec, FaultView, FeedSettingInput, FeedStatsView, FeedView } from '../../apps/provider-sim/src/admin/provider-sim.client';
@@ -37,7 +37,7 @@ export async function bootProviderSim(port: number, env: Record<string, string> 
   const config = loadProviderSimConfig({ LOG_LEVEL: 'silent', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [ProviderSimModule.forRoot(config, clock)] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { logger: false });
-  const actualPort = port + TEST_PORT_OFFSET;
+  const actualPort = testPort(port);
   await app.listen(actualPort, '127.0.0.1');
   const url = `http://127.0.0.1:${actualPort}`;
   return { url, sim: new ProviderSimClient(url), app, stop: () => app.close() };

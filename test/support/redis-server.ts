@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import Redis from 'ioredis';
 import { eventually } from './eventually';
-import { TEST_PORT_OFFSET } from './test-env';
+import { testPort } from './test-env';
 
 // A throwaway redis-server of our own, so a test can take Redis down without touching anyone else's.
 export class ThrowawayRedis {
@@ -10,7 +10,7 @@ export class ThrowawayRedis {
   readonly port: number;
 
   constructor(port: number) {
-    this.port = port + TEST_PORT_OFFSET;
+    this.port = testPort(port);
   }
 
   get url(): string {

@@ -1,5 +1,5 @@
 import { createServer, connect, Server, Socket } from 'node:net';
-import { TEST_PORT_OFFSET } from './test-env';
+import { testPort } from './test-env';
 
 // A throwaway TCP proxy in front of a shared service (RabbitMQ here), so a test can make that service vanish for
 // one app, as if it were stopped, without touching anyone else's: `cut` refuses new connections and drops every
@@ -17,7 +17,7 @@ export class TcpProxy {
     port: number,
     private readonly target: { host: string; port: number },
   ) {
-    this.port = port + TEST_PORT_OFFSET;
+    this.port = testPort(port);
   }
 
   // The same URL with the proxy's host and port.

@@ -1,4 +1,5 @@
 import { PROVIDER_SYNC_LOCK_KEY } from '@app/persistence';
+import { advisoryLockFilter } from '../../../../test/support/advisory-lock';
 import { eventually } from '../../../../test/support/eventually';
 import { FEED_V1, HARNESS_COOLDOWN_MS, useSyncHarness } from '../../../../test/support/provider-sync-harness';
 
@@ -39,11 +40,7 @@ describe('ProviderSyncService (Postgres, Redis, a local provider)', () => {
     expect(await h.a.service.run('schedule')).toBeNull(); // the lock is held
 
     // The process "dies": Postgres loses its connection, and the lock with it.
-    const key = BigInt(PROVIDER_SYNC_LOCK_KEY); // pg_locks splits a bigint key: classid (high), objid (low 32 bits)
-    const { rowCount } = await h.db.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 1 AND granted`,
-      [String(key >> 32n), String(key & 0xffffffffn)],
-    );
+    const { rowCount } = await h.db.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE ${advisoryLockFilter(PROVIDER_SYNC_LOCK_KEY)} AND granted`);
     expect(rowCount).toBe(1);
     h.processor.release();
     const next = await eventually(async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { eventually } from '../../../../test/support/eventually';
 import { TEST_ENV } from '../../../../test/support/test-env';
 import { dataSourceOptions } from '../data-source.options';
 import { AuditRepository, NewAuditEvent } from './audit.repository';
@@ -25,6 +26,13 @@ describe('AuditRepository (Postgres)', () => {
 
   // Sealing runs over the whole test database: each test seals what it wrote before it checks.
   const seal = () => sut.maintain(new Date(), new Date('2000-01-01T00:00:00Z'));
+  // Sealing stops below the oldest transaction still open in the whole cluster (xids are not per database), so a
+  // transaction of another jest worker or slot holds it back until it ends: seal until nothing here is unsealed.
+  const sealAll = () =>
+    eventually(async () => {
+      await seal();
+      expect((await sut.verify()).unsealed).toBe(0);
+    }, 30_000);
   const idOf = async (requestId: string) => (await dataSource.query<Array<{ id: string }>>(`SELECT id FROM audit_events WHERE request_id = $1`, [requestId]))[0].id;
 
   beforeAll(async () => {
@@ -74,7 +82,7 @@ describe('AuditRepository (Postgres)', () => {
   it('should refuse UPDATE, DELETE and TRUNCATE of audit events and of their seals, on the table and on a partition', async () => {
     const requestId = `req-${randomUUID()}`;
     await sut.recordAlone(event('plan.deleted', { requestId }));
-    await seal();
+    await sealAll();
     const [{ partition }] = await dataSource.query<Array<{ partition: string }>>(`SELECT tableoid::regclass::text AS partition FROM audit_events WHERE request_id = $1`, [
       requestId,
     ]);
@@ -97,7 +105,7 @@ describe('AuditRepository (Postgres)', () => {
 
   it('should seal every committed event and find the chain intact', async () => {
     await sut.recordAlone(event('content.created'));
-    await seal();
+    await sealAll();
 
     const result = await sut.verify();
 
@@ -109,7 +117,7 @@ describe('AuditRepository (Postgres)', () => {
     const requestId = `req-${randomUUID()}`;
     await sut.recordAlone(event('plan.updated', { requestId, details: { version: '2' } }));
     await sut.recordAlone(event('plan.updated', { requestId: `${requestId}-later` }));
-    await seal();
+    await sealAll();
     const id = await idOf(requestId);
     const [{ day, position }] = await dataSource.query<Array<{ day: string; position: string }>>(
       `SELECT to_char(s.day, 'YYYY-MM-DD') AS day, s.position::text FROM audit_seals s JOIN audit_events e ON e.seq = s.event_seq AND e.at = s.event_at WHERE e.id = $1`,
@@ -165,7 +173,7 @@ describe('AuditRepository (Postgres)', () => {
       expect((await sut.verify()).unsealed).toBeGreaterThanOrEqual(1);
 
       await slow.query('COMMIT');
-      await seal();
+      await sealAll();
       expect(await sealedSeqs()).toEqual([slowRequest, fastRequest]);
       expect(await sut.verify()).toMatchObject({ firstBroken: null, unsealed: 0, orphaned: 0 });
     } finally {

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { advisoryLockFilter } from '../../../../test/support/advisory-lock';
 import { eventually } from '../../../../test/support/eventually';
 import { insertOrders, SeedOrder, utcDay } from '../../../../test/support/seed-orders';
 import { TEST_ENV } from '../../../../test/support/test-env';
@@ -22,9 +23,8 @@ function expectedDays(orders: SeedOrder[], from: string, to: string) {
     .map(([saleDate, { cents, count }]) => ({ saleDate, totalRevenue: (cents / 100).toFixed(2), orderCount: String(count) }));
 }
 
-// The advisory lock as pg_locks shows it: a bigint key is split into classid (high) and objid (low 32 bits).
-const KEY = BigInt(SALES_VIEW_LOCK_KEY);
-const LOCK_ROWS = `SELECT granted FROM pg_locks WHERE locktype = 'advisory' AND classid = ${KEY >> 32n} AND objid = ${KEY & 0xffffffffn} AND objsubid = 1`;
+// The advisory lock as pg_locks shows it.
+const LOCK_ROWS = `SELECT granted FROM pg_locks WHERE ${advisoryLockFilter(SALES_VIEW_LOCK_KEY)}`;
 
 describe('SalesViewRepository (Postgres)', () => {
   let dataSource: DataSource;
