@@ -126,22 +126,44 @@ async function histogram(port: number, name: string, labels: Record<string, stri
   return total;
 }
 
+// A counter's value summed over the series whose labels include `labels`, from a /metrics scrape.
+async function counter(port: number, name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const match = /^(\w+)\{(.*)\} (\S+)$/.exec(line);
+    if (match?.[1] === name && Object.entries(labels).every(([key, value]) => match[2].includes(`${key}="${value}"`))) total += Number(match[3]);
+  }
+  return total;
+}
+
 // Mean milliseconds per request spent inside the gateway (Fastify's elapsed time) and inside core's handler,
-// between two scrapes: what is left of the client's time is the network, RabbitMQ and waiting for a CPU.
-async function serverSideMeans(run: () => Promise<ReadResult>): Promise<{ read: ReadResult; gatewayMs: number; coreMs: number }> {
+// between two scrapes, and how many reads the gateway answered from its cache (the rest asked core): what is left
+// of the client's time is the network, RabbitMQ and waiting for a CPU.
+async function serverSideMeans(run: () => Promise<ReadResult>): Promise<{ read: ReadResult; gatewayMs: number; coreMs: number; coreCalls: number; hits: number }> {
   const gatewayLabels = { route: '/api/v1/dashboard/sales', status: '200' };
   const coreLabels = { pattern: 'dashboard.sales', outcome: 'handled' };
-  const [gatewayBefore, coreBefore] = await Promise.all([
+  const hitLabels = { cache: 'sales', result: 'hit' };
+  const [gatewayBefore, coreBefore, hitsBefore] = await Promise.all([
     histogram(PORTS.gateway, 'http_request_duration_seconds', gatewayLabels),
     histogram(PORTS.core, 'rmq_message_duration_seconds', coreLabels),
+    counter(PORTS.gateway, 'cache_lookups_total', hitLabels),
   ]);
   const read = await run();
-  const [gatewayAfter, coreAfter] = await Promise.all([
+  const [gatewayAfter, coreAfter, hitsAfter] = await Promise.all([
     histogram(PORTS.gateway, 'http_request_duration_seconds', gatewayLabels),
     histogram(PORTS.core, 'rmq_message_duration_seconds', coreLabels),
+    counter(PORTS.gateway, 'cache_lookups_total', hitLabels),
   ]);
-  const mean = (after: { sum: number; count: number }, before: { sum: number; count: number }) => ((after.sum - before.sum) / (after.count - before.count)) * 1000;
-  return { read, gatewayMs: mean(gatewayAfter, gatewayBefore), coreMs: mean(coreAfter, coreBefore) };
+  const mean = (after: { sum: number; count: number }, before: { sum: number; count: number }) =>
+    after.count > before.count ? ((after.sum - before.sum) / (after.count - before.count)) * 1000 : 0;
+  return {
+    read,
+    gatewayMs: mean(gatewayAfter, gatewayBefore),
+    coreMs: mean(coreAfter, coreBefore),
+    coreCalls: coreAfter.count - coreBefore.count,
+    hits: hitsAfter - hitsBefore,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -275,14 +297,14 @@ async function main(): Promise<void> {
 | --- | ---: | ---: |
 ${refreshes.map((r) => `| ${r.case} | ${r.durationMs} | ${r.callMs.toFixed(0)} |`).join('\n')}
 
-- Read: GET ${READ_PATH} (admin token) through the gateway, RPC to core, one transaction on the view; ${WARMUP_S} s warm-up, ${DURATION_S} s measured
+- Read: GET ${READ_PATH} (admin token) through the gateway: its cache fast path (rate limit, principal and the cached view in one Redis round trip), or on a miss the RPC to core and one transaction on the view; ${WARMUP_S} s warm-up, ${DURATION_S} s measured
 - The view query itself in Postgres: ${execution ?? 'n/a'}
-- Where the time goes at 1 connection (means): client ${(1000 / breakdown.read.reqPerSec).toFixed(2)} ms per request, of which the gateway ${breakdown.gatewayMs.toFixed(2)} ms (Fastify, from request to response), of which core's handler ${breakdown.coreMs.toFixed(2)} ms (the view query itself: ${execution ?? 'n/a'}); the rest of the gateway's time is the RabbitMQ round trip
+- Where the time goes at 1 connection (means): client ${(1000 / breakdown.read.reqPerSec).toFixed(2)} ms per request, of which the gateway ${breakdown.gatewayMs.toFixed(2)} ms (Fastify, from request to response); ${breakdown.hits} of ${breakdown.read.requests} reads answered from the gateway's cache (each refresh writes the view's answer to Redis), ${breakdown.coreCalls} asked core (its handler ${breakdown.coreMs.toFixed(2)} ms on average)
 - Machine load (1-min average, ${cpus().length} cores) before / after the reads: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)}; other work on the machine inflates the tail
 
-| route | connections | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | p99 < 5 ms |
+| route | connections | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | p99 < 5 ms (1 conn) / < 10 ms (10) |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
-${reads.map((r) => `| ${r.path === READ_PATH ? 'dashboard' : 'baseline: GET /users'} | ${r.connections} | ${r.requests} | ${r.reqPerSec} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${r.p99 < 5 ? 'yes' : 'no'} |`).join('\n')}
+${reads.map((r) => `| ${r.path === READ_PATH ? 'dashboard' : 'baseline: GET /users'} | ${r.connections} | ${r.requests} | ${r.reqPerSec} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${r.p99 < (r.connections === 1 ? 5 : 10) ? 'yes' : 'no'} |`).join('\n')}
 `);
   } catch (error) {
     failed = true;

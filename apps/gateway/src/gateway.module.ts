@@ -19,6 +19,7 @@ import { AccessGuard } from './access/access.guard';
 import { AccessService } from './access/access.service';
 import { PlanCacheResponder } from './plans/plan-cache.responder';
 import { ContentCacheResponder } from './content/content-cache.responder';
+import { SalesCacheResponder } from './dashboard/sales-cache.responder';
 import { ContentController } from './content/content.controller';
 import { JwtStrategy } from './access/jwt.strategy';
 import { GATEWAY_JWT_KEYS, JwtVerifier } from './access/jwt.verifier';
@@ -109,6 +110,7 @@ export class GatewayModule {
         LoginThrottle,
         PlanCacheResponder,
         ContentCacheResponder,
+        SalesCacheResponder,
         CoreClient,
         OrderCacheStore,
         IdempotencyStore,
