@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
-import { DomainError, isUsablePrincipal, MetricsService, OutageLog, PendingPrincipal, principalKey, REDIS } from '@app/common';
+import { DomainError, isUsablePrincipal, MetricsService, OutageLog, PendingPrincipal, REDIS } from '@app/common';
 import { PATTERNS, Principal, Role } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { CoreClient } from '../core-client/core.client';
