@@ -299,7 +299,7 @@ ${refreshes.map((r) => `| ${r.case} | ${r.durationMs} | ${r.callMs.toFixed(0)} |
 
 - Read: GET ${READ_PATH} (admin token) through the gateway: its cache fast path (rate limit, principal and the cached view in one Redis round trip), or on a miss the RPC to core and one transaction on the view; ${WARMUP_S} s warm-up, ${DURATION_S} s measured
 - The view query itself in Postgres: ${execution ?? 'n/a'}
-- Where the time goes at 1 connection (means): client ${(1000 / breakdown.read.reqPerSec).toFixed(2)} ms per request, of which the gateway ${breakdown.gatewayMs.toFixed(2)} ms (Fastify, from request to response); ${breakdown.hits} of ${breakdown.read.requests} reads answered from the gateway's cache (each refresh writes the view's answer to Redis), ${breakdown.coreCalls} asked core (its handler ${breakdown.coreMs.toFixed(2)} ms on average)
+- Where the time goes at 1 connection (means): client ${(1000 / breakdown.read.reqPerSec).toFixed(2)} ms per request, of which the gateway ${breakdown.gatewayMs.toFixed(2)} ms (Fastify, from request to response); ${breakdown.hits} reads (warm-up included) answered from the gateway's cache (each refresh writes the view's answer to Redis), ${breakdown.coreCalls} asked core (its handler ${breakdown.coreMs.toFixed(2)} ms on average)
 - Machine load (1-min average, ${cpus().length} cores) before / after the reads: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)}; other work on the machine inflates the tail
 
 | route | connections | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | p99 < 5 ms (1 conn) / < 10 ms (10) |
