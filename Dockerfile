@@ -21,9 +21,9 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
-# The young generation's bound (V8's default lets it grow to ~190 MiB under load). The deploy files (k8s/, compose)
-# replace NODE_OPTIONS with this plus --max-old-space-size at ~72 % of each container's memory limit.
-ENV NODE_OPTIONS=--max-semi-space-size=8
+# The young generation's bound (V8's default lets it grow past 100 MB under load; docs/operations.md, Sizing). The
+# deploy files (k8s/, compose) replace NODE_OPTIONS with this plus --max-old-space-size at ~72 % of each limit.
+ENV NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
 # Files stay owned by root so the app user can read but not modify its own code.
 COPY --from=deps /app/node_modules ./node_modules

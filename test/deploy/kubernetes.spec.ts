@@ -158,7 +158,7 @@ describe('each rule fails when its rule is broken', () => {
       'overlays/dev',
       RULES.memory,
       (r) => (container(r, 'core').env.find((v: any) => v.name === 'NODE_OPTIONS').value = '--max-old-space-size=280 --max-semi-space-size=32'),
-      /core: --max-semi-space-size=32 is above 8 MiB/,
+      /core: --max-semi-space-size=32 is above 16 MiB/,
     ],
     [
       'memory: no NODE_OPTIONS',

@@ -137,9 +137,9 @@ export function portOfUrl(url: string): number {
   return parsed.port ? Number(parsed.port) : DEFAULT_PORTS[parsed.protocol];
 }
 
-// The young generation's bound every app is deployed with: V8's default semi-space (up to 64 MiB each, about
-// 190 MiB of young generation at most) alone would take an app past its 200 MB budget under load.
-export const MAX_SEMI_SPACE_MIB = 8;
+// The young generation's bound every app is deployed with: V8's default lets it grow past 100 MB under load, which
+// alone takes an app past its 200 MB budget; much smaller (8) costs CPU in scavenges (bench/RESULTS.md, 2026-12-06).
+export const MAX_SEMI_SPACE_MIB = 16;
 
 // Problems with NODE_OPTIONS's young generation: no --max-semi-space-size, or one above MAX_SEMI_SPACE_MIB.
 export function semiSpaceProblem(nodeOptions: string | undefined): string | undefined {
