@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { benchNodeOptions, deployedNodeOptions } from './deploy-node-options.util';
+import { benchNodeOptions, deployedNodeOptions, deployedRuntimeEnv } from './deploy-node-options.util';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -11,5 +11,9 @@ describe('deployedNodeOptions', () => {
   it('should put an experiment after the deployed flags when BENCH_NODE_OPTIONS is set', () => {
     expect(benchNodeOptions(ROOT, 'gateway', '--max-semi-space-size=2')).toBe(`${deployedNodeOptions(ROOT, 'gateway')} --max-semi-space-size=2`);
     expect(benchNodeOptions(ROOT, 'gateway', undefined)).toBe(deployedNodeOptions(ROOT, 'gateway'));
+  });
+
+  it("should give an app the image's malloc settings beside its NODE_OPTIONS", () => {
+    expect(deployedRuntimeEnv(ROOT, 'core')).toEqual({ MALLOC_MMAP_THRESHOLD_: '131072', NODE_OPTIONS: deployedNodeOptions(ROOT, 'core') });
   });
 });

@@ -14,3 +14,14 @@ export function deployedNodeOptions(root: string, app: string): string {
 export function benchNodeOptions(root: string, app: string, experiment: string | undefined): string {
   return [deployedNodeOptions(root, app), experiment].filter(Boolean).join(' ');
 }
+
+// The glibc malloc settings the image gives every app (`ENV MALLOC_...` in the Dockerfile).
+export function imageMallocEnv(root: string): Record<string, string> {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  return Object.fromEntries([...dockerfile.matchAll(/^ENV (MALLOC_\w+)=(\S+)$/gm)].map((match) => [match[1], match[2]]));
+}
+
+// What an app's process gets from its deployment besides its configuration: NODE_OPTIONS and the malloc settings.
+export function deployedRuntimeEnv(root: string, app: string, experiment?: string): Record<string, string> {
+  return { ...imageMallocEnv(root), NODE_OPTIONS: benchNodeOptions(root, app, experiment) };
+}

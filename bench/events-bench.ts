@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { ManagedChild, spawnNode, stopChild, waitForReady } from './child-process.util';
-import { deployedNodeOptions } from './deploy-node-options.util';
+import { deployedRuntimeEnv } from './deploy-node-options.util';
 import { call, expectStatus } from './http.util';
 import { pacedLoad, PacedLoadResult } from './paced-load.util';
 import { cpuSnapshot, cpuSpent, peakRssBytes } from './proc-stats.util';
@@ -57,9 +57,9 @@ async function eventually<T>(what: string, timeoutMs: number, probe: () => Promi
 }
 
 async function start(name: keyof typeof PORTS, script: string, env: NodeJS.ProcessEnv, logDir: string): Promise<ManagedChild> {
-  // The apps run with their deployed heap flags; the simulator and the floor with Node's defaults.
+  // The apps run with their deployed heap flags and malloc settings; the simulator and the floor with Node's defaults.
   const deployed = name === 'core' || name === 'gateway' || name === 'scheduler';
-  const child = spawnNode(name, script, deployed ? { ...env, NODE_OPTIONS: deployedNodeOptions(ROOT, name) } : env, logDir);
+  const child = spawnNode(name, script, deployed ? { ...env, ...deployedRuntimeEnv(ROOT, name) } : env, logDir);
   children.push(child);
   await waitForReady(child, `http://127.0.0.1:${PORTS[name]}/health/ready`, 60_000);
   return child;

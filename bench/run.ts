@@ -37,7 +37,7 @@ import type { BenchContent, BenchPlans, BenchUser, LagScenario, Scenario } from 
 import { lagScenarios, RATE_SUSTAINED_SHARE, scenarios, verdicts } from './scenarios';
 import { migrate, recreateDatabase, recreateVhost, writeKeyPair } from './setup.util';
 import { assertSameWrites } from './write-check.util';
-import { benchNodeOptions } from './deploy-node-options.util';
+import { deployedRuntimeEnv } from './deploy-node-options.util';
 import { positiveInt } from './env.util';
 
 const ROOT = resolve(__dirname, '..', '..'); // dist/bench/run.js -> repository root
@@ -203,8 +203,8 @@ function start(name: keyof typeof PORTS, script: string, env: NodeJS.ProcessEnv,
   const file = `${name}-${Date.now()}.cpuprofile`;
   const nodeArgs = profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES_DIR}`, `--cpu-prof-name=${file}`] : [];
   if (profiled.includes(name)) profileFiles.set(name, { file: join(PROFILES_DIR, file), startedAt: performance.now() });
-  // The apps run with their deployed heap flags (the floor is not deployed: Node's defaults).
-  const childEnv = name === 'floor' ? env : { ...env, NODE_OPTIONS: benchNodeOptions(ROOT, name, appNodeOptions) };
+  // The apps run with their deployed heap flags and malloc settings (the floor is not deployed: Node's defaults).
+  const childEnv = name === 'floor' ? env : { ...env, ...deployedRuntimeEnv(ROOT, name, appNodeOptions) };
   const started = spawnNode(name, script, childEnv, workDir, nodeArgs);
   children.push(started);
   return started;
