@@ -11,7 +11,10 @@ export async function createIndexIfMissing(client: Client, index: string, body: 
   try {
     await client.indices.create({ index, ...body });
   } catch (error) {
-    if (!(error instanceof elasticsearchErrors().ResponseError && (error.body as { error?: { type?: string } } | undefined)?.error?.type === 'resource_already_exists_exception')) {
+    if (!(
+      error instanceof elasticsearchErrors().ResponseError &&
+      (error.body as { error?: { type?: string } } | undefined)?.error?.type === 'resource_already_exists_exception'
+    )) {
       throw error;
     }
   }
