@@ -23,8 +23,9 @@ export function cacheableSalesDays(query: Record<string, unknown>): number | nul
 // by this process's clock, as core would have answered them.
 @Injectable()
 export class SalesCacheResponder {
-  // The last entry parsed: every request until the next refresh reads the same bytes.
-  private parsed: { raw: string; rows: DailySales[] } = { raw: '', rows: [] };
+  // The last entry read and the answers made from it, by day and `days`: every request until the next refresh reads
+  // the same bytes, so each answer is serialized once (at most 366 of them a day).
+  private parsed: { raw: string; rows: DailySales[]; bodies: Map<string, string> } = { raw: '', rows: [], bodies: new Map() };
 
   constructor(private readonly metrics: MetricsService) {}
 
@@ -33,10 +34,17 @@ export class SalesCacheResponder {
     const [version, raw] = request.prefetched ?? [];
     const days = cacheableSalesDays(request.query as Record<string, unknown>);
     if (!version || !raw || days === null) return false;
-    if (raw !== this.parsed.raw) this.parsed = { raw, rows: JSON.parse(raw) as DailySales[] };
+    if (raw !== this.parsed.raw) this.parsed = { raw, rows: JSON.parse(raw) as DailySales[], bodies: new Map() };
+    const today = utcDay(now);
+    const key = `${today}:${days}`;
+    let body = this.parsed.bodies.get(key);
+    if (body === undefined) {
+      if (this.parsed.bodies.size >= SALES_DAYS.max) this.parsed.bodies.clear(); // yesterday's answers
+      body = JSON.stringify({ data: lastSalesDays(this.parsed.rows, days, today) });
+      this.parsed.bodies.set(key, body);
+    }
     this.metrics.cacheLookups.inc({ cache: 'sales', result: 'hit' });
-    reply.header('X-Cache', 'HIT').header('Content-Type', JSON_TYPE);
-    reply.send(JSON.stringify({ data: lastSalesDays(this.parsed.rows, days, utcDay(now)) }));
+    reply.header('X-Cache', 'HIT').header('Content-Type', JSON_TYPE).send(body);
     return true;
   }
 }
