@@ -43,6 +43,7 @@ import { benchSettings, settingsLine } from './settings.util';
 import { migrate, recreateDatabase, recreateVhost, writeKeyPair } from './setup.util';
 import { lagRow, memoryRows, scenarioRows, summarySection, summaryTally, SummaryRow } from './summary.util';
 import { assertSameWrites } from './write-check.util';
+import { deployedRuntimeEnv } from './deploy-node-options.util';
 
 const ROOT = resolve(__dirname, '..', '..'); // dist/bench/run.js -> repository root
 const DIST = join(ROOT, 'dist');
@@ -143,7 +144,6 @@ function appEnv(keysDir: string): NodeJS.ProcessEnv {
     CORE_PORT: String(PORTS.core),
     INDEXER_PORT: String(PORTS.indexer),
     RPC_TIMEOUT_MS: '5000',
-    NODE_OPTIONS: appNodeOptions,
   });
 }
 
@@ -214,11 +214,16 @@ function gitCommit(): string {
   }
 }
 
+const DEPLOYED_APPS = new Set(['gateway', 'core', 'indexer', 'scheduler']);
+
 function start(name: string, script: string, env: NodeJS.ProcessEnv, workDir: string): ManagedChild {
   const file = `${name}-${Date.now()}.cpuprofile`;
   const nodeArgs = profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES_DIR}`, `--cpu-prof-name=${file}`] : [];
   if (profiled.includes(name)) profileFiles.set(name, { file: join(PROFILES_DIR, file), startedAt: performance.now() });
-  const started = spawnNode(name, script, env, workDir, nodeArgs);
+  // The apps run with their deployed heap flags and malloc settings (the floors and the simulator are not deployed:
+  // Node's defaults).
+  const childEnv = DEPLOYED_APPS.has(name) ? { ...env, ...deployedRuntimeEnv(ROOT, name, appNodeOptions) } : env;
+  const started = spawnNode(name, script, childEnv, workDir, nodeArgs);
   children.push(started);
   return started;
 }

@@ -170,6 +170,12 @@ describe('each compose rule fails when its rule is broken', () => {
     ],
     ['memory: no mem_limit', COMPOSE_RULES.memory, (c) => delete c.services.core.mem_limit, /core: no mem_limit/],
     ['memory: heap over the limit', COMPOSE_RULES.memory, (c) => (c.services.gateway.mem_limit = '384m'), /gateway: heap 368 MiB is 96 %/],
+    [
+      'memory: young generation unbounded',
+      COMPOSE_RULES.memory,
+      (c) => (c.services.indexer.environment.NODE_OPTIONS = '--max-old-space-size=272'),
+      /indexer: NODE_OPTIONS sets no --max-semi-space-size/,
+    ],
     ['memory: Elasticsearch heap unbounded', COMPOSE_RULES.memory, (c) => (c.services.elasticsearch.environment.ES_JAVA_OPTS = '-Xmx1g'), /does not fix the heap/],
     [
       'memory: Elasticsearch heap too large',

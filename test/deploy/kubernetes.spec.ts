@@ -147,6 +147,20 @@ describe('each rule fails when its rule is broken', () => {
       /gateway: heap 184 MiB is 96 %/,
     ],
     [
+      'memory: young generation unbounded',
+      'base',
+      RULES.memory,
+      (r) => (container(r, 'gateway').env.find((v: any) => v.name === 'NODE_OPTIONS').value = '--max-old-space-size=368'),
+      /gateway: NODE_OPTIONS sets no --max-semi-space-size/,
+    ],
+    [
+      'memory: young generation too large (dev)',
+      'overlays/dev',
+      RULES.memory,
+      (r) => (container(r, 'core').env.find((v: any) => v.name === 'NODE_OPTIONS').value = '--max-old-space-size=280 --max-semi-space-size=32'),
+      /core: --max-semi-space-size=32 is above 16 MiB/,
+    ],
+    [
       'memory: no NODE_OPTIONS',
       'base',
       RULES.memory,

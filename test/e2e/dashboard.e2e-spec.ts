@@ -1,4 +1,6 @@
+import Redis from 'ioredis';
 import { Client } from 'pg';
+import { SALES_CACHE_KEY } from '@app/contracts';
 import { ApiClient, expectErrorEnvelope, loginAdmin, signupAndLogin, uniqueEmail } from '../support/api-client';
 import { insertOrders, SeedOrder, utcDay } from '../support/seed-orders';
 import { Platform, startPlatform } from '../support/platform';
@@ -30,6 +32,7 @@ describe('sales dashboard (e2e)', () => {
   let platform: Platform;
   let api: ApiClient;
   let db: Client;
+  let redis: Redis;
   let admin: string;
   let user: string;
   let readonly: string;
@@ -59,6 +62,7 @@ describe('sales dashboard (e2e)', () => {
     api = platform.api;
     db = new Client({ connectionString: TEST_ENV.DATABASE_URL });
     await db.connect();
+    redis = new Redis(TEST_ENV.REDIS_URL);
     admin = (await loginAdmin(api)).accessToken;
     user = (await signupAndLogin(api)).accessToken;
     const email = uniqueEmail('ro');
@@ -73,6 +77,7 @@ describe('sales dashboard (e2e)', () => {
   });
 
   afterAll(async () => {
+    redis?.disconnect();
     await db?.end();
     await platform?.stop();
   });
@@ -99,6 +104,49 @@ describe('sales dashboard (e2e)', () => {
     expect(answer.body).toEqual({ data: expectedSales(orders, 7) });
     expect(answer.body.data.map((day: { sale_date: string }) => day.sale_date)).toEqual([utcDay(0), utcDay(-1), utcDay(-6)]);
     expect(answer.body.data[0]).toEqual({ sale_date: utcDay(0), total_revenue: 5.1, order_count: 2 });
+    expect(answer.headers.get('x-cache')).toBe('HIT'); // the refresh wrote its answer before answering
+  });
+
+  it('should answer a cache miss from core, fill the cache, then answer the same bytes from the cache for every days', async () => {
+    const orders: SeedOrder[] = [0, -1, -6, -29, -30, -364, -365].map((offset, index) => ({
+      createdAt: `${utcDay(offset)}T0${index}:00:00.000Z`,
+      amount: `${index + 1}.25`,
+    }));
+    await insertOrders(db, orders);
+    expect((await refresh()).status).toBe(200);
+
+    for (const query of ['', '?days=1', '?days=7', '?days=30', '?days=365', '?days=366']) {
+      await redis.del(SALES_CACHE_KEY);
+      const missed = await sales(query);
+      const hit = await sales(query);
+
+      expect([missed.status, missed.headers.get('x-cache')]).toEqual([200, 'MISS']);
+      expect([hit.status, hit.headers.get('x-cache')]).toEqual([200, 'HIT']);
+      expect(hit.text).toBe(missed.text);
+      expect(hit.body).toEqual({ data: expectedSales(orders, query ? Number(query.slice(6)) : 30) });
+    }
+    expect(await redis.ttl(SALES_CACHE_KEY)).toBeGreaterThan(0);
+  });
+
+  it('should answer the numbers of the latest refresh from the cache as soon as the refresh has answered', async () => {
+    await insertOrders(db, [{ createdAt: new Date(), amount: '1.00' }]);
+    expect((await refresh()).status).toBe(200);
+    const first = await sales('?days=1');
+    await insertOrders(db, [{ createdAt: new Date(), amount: '2.00' }]);
+    const beforeRefresh = await sales('?days=1');
+    expect((await refresh()).status).toBe(200);
+    const after = await sales('?days=1');
+
+    expect([first.headers.get('x-cache'), first.body]).toEqual(['HIT', { data: [{ sale_date: utcDay(0), total_revenue: 1, order_count: 1 }] }]);
+    expect(beforeRefresh.body).toEqual(first.body); // the view, not the table
+    expect([after.headers.get('x-cache'), after.body]).toEqual(['HIT', { data: [{ sale_date: utcDay(0), total_revenue: 3, order_count: 2 }] }]);
+  });
+
+  it('should answer a user or readonly token 403 and a bad days 400 while the cache holds the view', async () => {
+    expect((await sales('?days=7')).headers.get('x-cache')).toBe('HIT');
+    for (const token of [user, readonly]) expectErrorEnvelope(await sales('?days=7', token), 403, 'FORBIDDEN');
+    expectErrorEnvelope(await sales('?days=0'), 400, 'VALIDATION_ERROR');
+    expectErrorEnvelope(await sales('?days=7&days=8'), 400, 'VALIDATION_ERROR');
   });
 
   it('should cover today and the N - 1 days before it, 30 by default, when filtered by days', async () => {
@@ -132,7 +180,8 @@ describe('sales dashboard (e2e)', () => {
     },
   );
 
-  it('should answer the dashboard with a 504 within its own bound, not hang, while a lock on the view blocks the read', async () => {
+  it('should answer the dashboard with a 504 within its own bound, not hang, while a lock on the view blocks a cache miss', async () => {
+    await redis.del(SALES_CACHE_KEY); // a hit never reaches the view
     const lock = await holdViewLock();
     try {
       const started = Date.now();

@@ -20,6 +20,7 @@ import { AccessGuard } from './access/access.guard';
 import { AccessService } from './access/access.service';
 import { PlanCacheResponder } from './plans/plan-cache.responder';
 import { ContentCacheResponder } from './content/content-cache.responder';
+import { SalesCacheResponder } from './dashboard/sales-cache.responder';
 import { ContentController } from './content/content.controller';
 import { JwtStrategy } from './access/jwt.strategy';
 import { GATEWAY_JWT_KEYS, JwtVerifier } from './access/jwt.verifier';
@@ -111,6 +112,7 @@ export class GatewayModule {
         LoginThrottle,
         PlanCacheResponder,
         ContentCacheResponder,
+        SalesCacheResponder,
         CoreClient,
         OrderCacheStore,
         IdempotencyStore,

@@ -12,6 +12,7 @@ export * from './plans/plan.payloads';
 export * from './plans/plan.schema';
 export * from './plans/plan-cache';
 export * from './dashboard/sales.payloads';
+export * from './dashboard/sales-cache';
 export * from './orders/order.view';
 export * from './orders/order-cache';
 export * from './orders/currency-codes';

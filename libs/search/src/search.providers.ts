@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { ElasticsearchService } from '@nestjs/elasticsearch';
+import type { ElasticsearchService } from '@nestjs/elasticsearch';
 import { ContentSearchRepository, OrdersRepository, PlansRepository } from '@app/persistence';
 import { CONTENT_INDEX_WRITER, CONTENT_SEARCH_READER } from './content-search.port';
 import { ElasticsearchContentIndexWriter, ElasticsearchContentSearchReader } from './elasticsearch/elasticsearch-content-search';
@@ -57,9 +57,12 @@ export function contentSearchReaderProvider(elasticsearchUrl?: string): Provider
 }
 
 // @nestjs/elasticsearch's service is the official client; bounded timeouts and retries so a slow cluster
-// fails a message (which is then retried or dead-lettered) instead of hanging a consumer.
+// fails a message (which is then retried or dead-lettered) instead of hanging a consumer. Required here, only when
+// ELASTICSEARCH_URL is set: the Postgres backend never loads the client.
 function elasticsearchClient(url: string): ElasticsearchService {
-  return new ElasticsearchService({ node: url, requestTimeout: 10_000, maxRetries: 2 });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ElasticsearchService: Service } = require('@nestjs/elasticsearch') as typeof import('@nestjs/elasticsearch');
+  return new Service({ node: url, requestTimeout: 10_000, maxRetries: 2 });
 }
 
 function elasticsearchWriter(url: string): ElasticsearchPlanIndexWriter {

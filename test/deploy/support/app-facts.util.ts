@@ -137,6 +137,17 @@ export function portOfUrl(url: string): number {
   return parsed.port ? Number(parsed.port) : DEFAULT_PORTS[parsed.protocol];
 }
 
+// The young generation's bound every app is deployed with: V8's default lets it grow past 100 MB under load, which
+// alone takes an app past its 200 MB budget; much smaller (8) costs CPU in scavenges (bench/RESULTS.md, 2026-12-06).
+export const MAX_SEMI_SPACE_MIB = 16;
+
+// Problems with NODE_OPTIONS's young generation: no --max-semi-space-size, or one above MAX_SEMI_SPACE_MIB.
+export function semiSpaceProblem(nodeOptions: string | undefined): string | undefined {
+  const match = /--max-semi-space-size=(\d+)/.exec(nodeOptions ?? '');
+  if (!match) return 'NODE_OPTIONS sets no --max-semi-space-size';
+  return Number(match[1]) > MAX_SEMI_SPACE_MIB ? `--max-semi-space-size=${match[1]} is above ${MAX_SEMI_SPACE_MIB} MiB` : undefined;
+}
+
 // Parses `--max-old-space-size=N` (MiB) out of NODE_OPTIONS.
 export function maxOldSpaceMiB(nodeOptions: string | undefined): number | undefined {
   const match = /--max-old-space-size=(\d+)/.exec(nodeOptions ?? '');

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { AppFacts, appOfCommand, Env, healthPaths, isRuntimeVariable, maxOldSpaceMiB } from './app-facts.util';
+import { AppFacts, appOfCommand, Env, healthPaths, isRuntimeVariable, maxOldSpaceMiB, semiSpaceProblem } from './app-facts.util';
 
 export interface Compose {
   services: Record<string, any>;
@@ -136,16 +136,19 @@ function megabytes(value: unknown): number | undefined {
   return Number(match[1]) * ({ '': 1 / 1024 / 1024, k: 1 / 1024, m: 1, g: 1024 } as Record<string, number>)[unit];
 }
 
-// Every app has a mem_limit and NODE_OPTIONS sets --max-old-space-size at 60-80 % of it; Elasticsearch's heap is
+// Every app has a mem_limit and NODE_OPTIONS sets --max-old-space-size at 60-80 % of it and bounds the young generation; Elasticsearch's heap is
 // fixed (Xms = Xmx) at most 75 % of its mem_limit, with memory locked (memlock unlimited).
 export const composeMemoryRule: ComposeRule = (compose, host) => {
   const problems = composeApps(compose, host).flatMap(({ service, env }) => {
     const limit = megabytes(compose.services[service].mem_limit);
     const heap = maxOldSpaceMiB(env.NODE_OPTIONS);
     if (limit === undefined) return [`${service}: no mem_limit`];
-    if (heap === undefined) return [`${service}: NODE_OPTIONS sets no --max-old-space-size`];
+    const young = semiSpaceProblem(env.NODE_OPTIONS);
+    const problems = young ? [`${service}: ${young}`] : [];
+    if (heap === undefined) return [`${service}: NODE_OPTIONS sets no --max-old-space-size`, ...problems];
     const share = heap / limit;
-    return share >= 0.6 && share <= 0.8 ? [] : [`${service}: heap ${heap} MiB is ${Math.round(share * 100)} % of mem_limit ${limit} MiB`];
+    if (share < 0.6 || share > 0.8) problems.unshift(`${service}: heap ${heap} MiB is ${Math.round(share * 100)} % of mem_limit ${limit} MiB`);
+    return problems;
   });
   const elastic = compose.services.elasticsearch;
   if (!elastic) return [...problems, 'no elasticsearch service'];

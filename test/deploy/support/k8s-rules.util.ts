@@ -5,7 +5,7 @@ import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { QUEUES } from '@app/contracts';
-import { AppFacts, appOfCommand, Env, healthPaths, isRuntimeVariable, maxOldSpaceMiB, portOfUrl } from './app-facts.util';
+import { AppFacts, appOfCommand, Env, healthPaths, isRuntimeVariable, maxOldSpaceMiB, portOfUrl, semiSpaceProblem } from './app-facts.util';
 import { K8sObject, Rendering } from './manifests.util';
 
 // Each rule returns the problems it finds in one rendering ([] when it holds). The specs assert [] on every real
@@ -185,15 +185,18 @@ export const podRule: Rule = (rendering, secrets) =>
     return problems;
   });
 
-// NODE_OPTIONS sets --max-old-space-size at 60-80 % of the container's memory limit.
+// NODE_OPTIONS sets --max-old-space-size at 60-80 % of the container's memory limit and bounds the young generation.
 export const memoryRule: Rule = (rendering, secrets) =>
   workloads(rendering, secrets).flatMap(({ deployment, container, env }) => {
+    const young = semiSpaceProblem(env.NODE_OPTIONS);
+    const problems = young ? [`${id(deployment)}: ${young}`] : [];
     const heap = maxOldSpaceMiB(env.NODE_OPTIONS);
     const limit = mebibytes(container.resources?.limits?.memory);
-    if (heap === undefined) return [`${id(deployment)}: NODE_OPTIONS sets no --max-old-space-size`];
-    if (limit === undefined) return [`${id(deployment)}: no memory limit to size the heap against`];
+    if (heap === undefined) return [`${id(deployment)}: NODE_OPTIONS sets no --max-old-space-size`, ...problems];
+    if (limit === undefined) return [`${id(deployment)}: no memory limit to size the heap against`, ...problems];
     const share = heap / limit;
-    return share >= 0.6 && share <= 0.8 ? [] : [`${id(deployment)}: heap ${heap} MiB is ${Math.round(share * 100)} % of the ${limit} MiB limit (want 60-80 %)`];
+    if (share < 0.6 || share > 0.8) problems.unshift(`${id(deployment)}: heap ${heap} MiB is ${Math.round(share * 100)} % of the ${limit} MiB limit (want 60-80 %)`);
+    return problems;
   });
 
 // On SIGTERM readiness fails at once (libs/common startup.ts), the app drains for SHUTDOWN_GRACE_MS and then has

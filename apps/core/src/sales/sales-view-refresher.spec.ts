@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { MetricsService } from '@app/common';
 import { SalesViewRefreshOutcome, SalesViewRepository } from '@app/persistence';
+import { SalesCacheWriter } from './sales-cache.writer';
 import { SalesViewMetrics } from './sales-view.metrics';
 import { SalesViewRefresher } from './sales-view-refresher';
 
@@ -13,6 +14,7 @@ const REFRESHED: SalesViewRefreshOutcome = {
 
 describe('SalesViewRefresher', () => {
   let repository: { refresh: jest.Mock; lastRefreshedAt: jest.Mock };
+  let cache: { fence: jest.Mock; write: jest.Mock };
   let metrics: MetricsService;
   let sut: SalesViewRefresher;
 
@@ -27,14 +29,15 @@ describe('SalesViewRefresher', () => {
     repository = { refresh: jest.fn().mockResolvedValue(REFRESHED), lastRefreshedAt: jest.fn().mockResolvedValue(REFRESHED.refreshedAt) };
     metrics = new MetricsService();
     const salesMetrics = new SalesViewMetrics(metrics, repository as unknown as SalesViewRepository);
-    sut = new SalesViewRefresher({ MV_REFRESH_TIMEOUT_MS: 240_000 }, repository as unknown as SalesViewRepository, salesMetrics);
+    cache = { fence: jest.fn().mockResolvedValue(undefined), write: jest.fn().mockResolvedValue(undefined) };
+    sut = new SalesViewRefresher({ MV_REFRESH_TIMEOUT_MS: 240_000 }, repository as unknown as SalesViewRepository, salesMetrics, cache as unknown as SalesCacheWriter);
   });
   afterEach(() => jest.restoreAllMocks());
 
   it('should wait for the lock, bound by MV_REFRESH_TIMEOUT_MS, and answer refreshed_at and duration_ms when an admin refreshes', async () => {
     await expect(sut.refreshNow()).resolves.toEqual({ refreshed_at: '2026-12-01T10:00:01.250Z', duration_ms: 1250 });
 
-    expect(repository.refresh).toHaveBeenCalledWith({ wait: true, timeoutMs: 240_000 });
+    expect(repository.refresh).toHaveBeenCalledWith({ wait: true, timeoutMs: 240_000, beforeCommit: expect.any(Function) });
     expect(await counted()).toEqual({ 'admin/refreshed': 1 });
     const histogram = await metrics.registry.getSingleMetric('daily_sales_mv_refresh_duration_seconds')!.get();
     expect(histogram.values.find((value) => (value as { metricName?: string }).metricName?.endsWith('_sum'))?.value).toBe(1.25);
@@ -51,7 +54,7 @@ describe('SalesViewRefresher', () => {
     const tickAt = new Date('2026-12-01T10:00:00.000Z');
 
     await expect(sut.refreshForTick(tickAt)).resolves.toEqual(REFRESHED);
-    expect(repository.refresh).toHaveBeenCalledWith({ wait: false, timeoutMs: 240_000, tickAt });
+    expect(repository.refresh).toHaveBeenCalledWith({ wait: false, timeoutMs: 240_000, tickAt, beforeCommit: expect.any(Function) });
   });
 
   it.each([
@@ -102,5 +105,19 @@ describe('SalesViewRefresher', () => {
 
     const { values } = await metrics.registry.getSingleMetric('daily_sales_mv_age_seconds')!.get();
     expect(values[0].value).toBeNaN();
+  });
+
+  it('should fence the dashboard cache before the commit and write the refreshed rows after it when a refresh commits', async () => {
+    const snapshot = { version: '1764583201250000', today: '2026-12-01', rows: [{ saleDate: '2026-12-01', totalRevenue: '1.50', orderCount: '2' }] };
+    repository.refresh.mockImplementation(async (request: { beforeCommit: () => Promise<void> }) => {
+      await request.beforeCommit();
+      expect(cache.write).not.toHaveBeenCalled();
+      return { ...REFRESHED, snapshot };
+    });
+
+    await sut.refreshNow();
+
+    expect(cache.fence).toHaveBeenCalledTimes(1);
+    expect(cache.write).toHaveBeenCalledWith(snapshot);
   });
 });

@@ -3,6 +3,7 @@ import { SalesViewRefreshed } from '@app/contracts';
 import { SalesViewRefreshOutcome, SalesViewRefreshRequest, SalesViewRepository } from '@app/persistence';
 import { CORE_CONFIG, CoreConfig } from '../config/core.config';
 import { RunCoalescer } from './run-coalescer.util';
+import { SalesCacheWriter } from './sales-cache.writer';
 import { RefreshTrigger, SalesViewMetrics } from './sales-view.metrics';
 
 // Refreshes daily_sales_mv. Across replicas the repository's advisory lock lets one refresh run at a time; in
@@ -16,6 +17,7 @@ export class SalesViewRefresher {
     @Inject(CORE_CONFIG) private readonly config: Pick<CoreConfig, 'MV_REFRESH_TIMEOUT_MS'>,
     private readonly repository: SalesViewRepository,
     private readonly metrics: SalesViewMetrics,
+    private readonly cache: SalesCacheWriter,
   ) {}
 
   // An admin's refresh: one that starts after the call (waiting out a running one), within MV_REFRESH_TIMEOUT_MS.
@@ -41,7 +43,8 @@ export class SalesViewRefresher {
     const tick = request.tickAt?.toISOString() ?? null;
     let outcome: SalesViewRefreshOutcome;
     try {
-      outcome = await this.repository.refresh(request);
+      // The dashboard cache is fenced before the commit and gets the new rows after it (see SalesViewRepository).
+      outcome = await this.repository.refresh({ ...request, beforeCommit: () => this.cache.fence() });
     } catch (error) {
       this.metrics.recordOutcome(trigger, 'failed');
       this.logger.error({ err: error, sales_view_refresh: { trigger, tick_at: tick } }, 'daily_sales_mv refresh failed');
@@ -52,6 +55,7 @@ export class SalesViewRefresher {
       this.logger.log({ sales_view_refresh: { trigger, tick_at: tick, skipped: outcome.reason } }, 'daily_sales_mv refresh skipped');
       return outcome;
     }
+    if (outcome.snapshot) await this.cache.write(outcome.snapshot);
     this.metrics.recordRefresh(trigger, outcome.durationMs, outcome.refreshedAt);
     this.logger.log(
       {

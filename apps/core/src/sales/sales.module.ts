@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CORE_CONFIG, CoreConfig } from '../config/core.config';
+import { SalesCacheWriter } from './sales-cache.writer';
 import { SalesHandlers } from './sales.handlers';
 import { SalesQueryService } from './sales-query.service';
 import { SalesViewMetrics } from './sales-view.metrics';
@@ -14,7 +15,7 @@ export class SalesModule {
     return {
       module: SalesModule,
       controllers: [SalesHandlers],
-      providers: [{ provide: CORE_CONFIG, useValue: config }, SalesQueryService, SalesViewMetrics, SalesViewRefresher],
+      providers: [{ provide: CORE_CONFIG, useValue: config }, SalesCacheWriter, SalesQueryService, SalesViewMetrics, SalesViewRefresher],
     };
   }
 }

@@ -1,6 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { ChainableCommander } from 'ioredis';
 import { Role } from '@app/contracts';
 
 export const ROLES_KEY = 'access:roles';
@@ -20,9 +19,11 @@ export type HashPrefetch =
       fields?: readonly string[];
     }
   | {
-      // Queues its own read (a script) on the access check's pipeline; its reply lands on request.prefetched
-      // (an array reply as is, anything else as [reply]). Queues nothing when the request is not one it can read.
-      queue: (pipeline: ChainableCommander, request: FastifyRequest) => void;
+      // A read script of one key (KEYS[1], then its ARGV), run inside the access check's script; its reply lands on
+      // request.prefetched (an array reply as is, anything else as [reply]). `read` gives its key and arguments, or
+      // null when the request is not one it can read (then nothing is prefetched).
+      lua: string;
+      read: (request: FastifyRequest) => { key: string; args: string[] } | null;
     };
 
 // Reads a Redis hash (or string) in the same round trip as the access check (rate limit + principal), for routes

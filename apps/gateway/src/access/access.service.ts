@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
-import { DomainError, isUsablePrincipal, MetricsService, OutageLog, PendingPrincipal, principalKey, REDIS } from '@app/common';
+import { DomainError, isUsablePrincipal, MetricsService, OutageLog, PendingPrincipal, REDIS } from '@app/common';
 import { PATTERNS, Principal, Role } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { CoreClient } from '../core-client/core.client';
 import { decide, queueRateLimit } from '../rate-limit/rate-limiter';
+import { AccessReader } from './access-read.script';
 import { HashPrefetch } from './access.decorators';
 import { AccessClaims, bearerToken, JwtVerifier, missingTokenError } from './jwt.verifier';
 import { principalRefusal } from './principal-admission.util';
@@ -40,6 +41,7 @@ export interface AccessPolicy {
 @Injectable()
 export class AccessService {
   private readonly redisOutage: OutageLog;
+  private readonly reader: AccessReader;
 
   constructor(
     private readonly jwt: JwtVerifier,
@@ -49,6 +51,7 @@ export class AccessService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     this.redisOutage = metrics.outage('redis');
+    this.reader = new AccessReader(redis);
   }
 
   // The cache fast path's check: the bearer token through the shared verifier (no passport machinery on the hot
@@ -94,32 +97,19 @@ export class AccessService {
   }
 
   // For verified claims: counts the request against the user's limit and loads the principal (and any prefetched
-  // hash) in one Redis round trip.
+  // hash) in one Redis command (AccessReader).
   async admit(request: FastifyRequest, reply: FastifyReply, claims: AccessClaims, prefetch?: HashPrefetch): Promise<Principal> {
     let cached: Principal | null = null;
     let cache: CacheStatus = 'BYPASS';
     try {
-      const pipeline = queueRateLimit(this.redis.pipeline(), `user:${claims.sub}`).get(principalKey(claims.sub));
-      if (prefetch && 'queue' in prefetch) prefetch.queue(pipeline, request);
-      else if (prefetch) {
-        const key = prefetch.key(request.params as Record<string, string>);
-        if (prefetch.fields) pipeline.hmget(key, ...prefetch.fields);
-        else pipeline.get(key);
-      }
-      const [[limitError, counter], [getError, raw], prefetched] = (await pipeline.exec()) as [
-        [Error | null, [number, number]],
-        [Error | null, string | null],
-        [Error | null, Array<string | null> | string | null] | undefined,
-      ];
-      if (limitError) throw limitError;
+      const [count, ttl, raw, prefetched] = await this.reader.read(request, claims.sub, prefetch);
       request.accessChecked = true;
-      this.applyLimit(reply, this.config.RATE_LIMIT_USER_PER_HOUR, counter);
-      if (getError) throw getError;
+      this.applyLimit(reply, this.config.RATE_LIMIT_USER_PER_HOUR, [count, ttl]);
       // A pending marker (a change to this user is being committed) is a miss: core answers from Postgres.
       const entry = raw ? (JSON.parse(raw) as Principal | PendingPrincipal) : null;
       cached = isUsablePrincipal(entry) ? entry : null;
       cache = cached ? 'HIT' : 'MISS';
-      if (prefetched && !prefetched[0]) request.prefetched = Array.isArray(prefetched[1]) ? prefetched[1] : [prefetched[1]];
+      if (prefetched !== undefined) request.prefetched = Array.isArray(prefetched) ? prefetched : [prefetched];
       this.redisOutage.recovered();
     } catch (error) {
       if (error instanceof DomainError) throw error;

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import Redis, { ChainableCommander } from 'ioredis';
-import { DomainError, MetricsService, REDIS } from '@app/common';
+import { DomainError, MetricsService } from '@app/common';
 import {
   CONTENT_AUTHOR_PREFIX,
   CONTENT_GENERATION_KEY,
@@ -17,26 +16,23 @@ import { HashPrefetch } from '../access/access.decorators';
 import { noneMatch, parseEntityTags } from '../plans/entity-tags.util';
 import { canonicalListQuery } from './content-list-query.util';
 
-type ContentPipeline = ChainableCommander & {
-  contentItemRead(key: string, authorPrefix: string): ChainableCommander;
-  contentListRead(generationKey: string, listPrefix: string, suffix: string, fresh: string): ChainableCommander;
-};
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isContentId = (id: string) => UUID.test(id);
 
-// The item and the page scripts of @app/contracts content-cache, run in the access check's round trip.
+// The item and the page scripts of @app/contracts content-cache, run in the access check's script.
 export const CONTENT_ITEM_PREFETCH: HashPrefetch = {
-  queue: (pipeline, request) => {
+  lua: CONTENT_READ_COMMANDS.item.lua,
+  read: (request) => {
     const { id } = request.params as { id: string };
-    if (isContentId(id)) (pipeline as ContentPipeline).contentItemRead(contentItemKey(id.toLowerCase()), CONTENT_AUTHOR_PREFIX);
+    return isContentId(id) ? { key: contentItemKey(id.toLowerCase()), args: [CONTENT_AUTHOR_PREFIX] } : null;
   },
 };
 
 export const CONTENT_LIST_PREFETCH: HashPrefetch = {
-  queue: (pipeline, request) => {
+  lua: CONTENT_READ_COMMANDS.list.lua,
+  read: (request) => {
     const query = canonicalListQuery(request.query as Record<string, unknown>);
-    if (query) (pipeline as ContentPipeline).contentListRead(CONTENT_GENERATION_KEY, CONTENT_LIST_PREFIX, contentListSuffix(query), freshContentGeneration());
+    return query ? { key: CONTENT_GENERATION_KEY, args: [CONTENT_LIST_PREFIX, contentListSuffix(query), freshContentGeneration()] } : null;
   },
 };
 
@@ -45,12 +41,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 // Writes content reads: from the prefetched cache entry (HIT, or 404 for a deleted item), or from core's reply.
 @Injectable()
 export class ContentCacheResponder {
-  constructor(
-    private readonly metrics: MetricsService,
-    @Inject(REDIS) redis: Redis,
-  ) {
-    for (const command of Object.values(CONTENT_READ_COMMANDS)) redis.defineCommand(command.name, { numberOfKeys: command.numberOfKeys, lua: command.lua });
-  }
+  constructor(private readonly metrics: MetricsService) {}
 
   // The item from request.prefetched ([version, deleted, body, author version]); false on a miss.
   answerItem(request: FastifyRequest, reply: FastifyReply): boolean {

@@ -3,10 +3,11 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PLAN_ID_PATTERN } from '@app/contracts';
 import { HashPrefetch } from '../access/access.decorators';
-import { AccessService } from '../access/access.service';
+import { AccessPolicy, AccessService } from '../access/access.service';
 import { sendError } from '../errors/http-exception.filter';
 import { CONTENT_ITEM_PREFETCH, CONTENT_LIST_PREFETCH, ContentCacheResponder, isContentId } from '../content/content-cache.responder';
 import { canonicalListQuery } from '../content/content-list-query.util';
+import { cacheableSalesDays, SALES_PREFETCH, SalesCacheResponder } from '../dashboard/sales-cache.responder';
 import { ORDER_PREFETCH, OrderCacheResponder } from '../orders/order-cache.responder';
 import { PLAN_PREFETCH, PlanCacheResponder } from '../plans/plan-cache.responder';
 import { API_PREFIX } from './http-app.setup';
@@ -14,6 +15,8 @@ import { API_PREFIX } from './http-app.setup';
 interface FastRoute {
   prefetch?: HashPrefetch;
   accepts?: (request: FastifyRequest) => boolean;
+  // The route's own access metadata (the Nest guard reads it from the decorators).
+  policy?: AccessPolicy;
   // True when the response was sent from the cache; false hands the request to the Nest route.
   answer: (request: FastifyRequest, reply: FastifyReply) => boolean;
 }
@@ -29,6 +32,7 @@ export function registerCacheFastPath(app: NestFastifyApplication): void {
   const plans = app.get(PlanCacheResponder);
   const orders = app.get(OrderCacheResponder);
   const content = app.get(ContentCacheResponder);
+  const sales = app.get(SalesCacheResponder);
   const logger = new Logger('CacheFastPath');
   const routes = new Map<string, FastRoute>([
     [
@@ -64,6 +68,15 @@ export function registerCacheFastPath(app: NestFastifyApplication): void {
       },
     ],
     [
+      `/${API_PREFIX}/dashboard/sales`,
+      {
+        prefetch: SALES_PREFETCH,
+        accepts: (request) => cacheableSalesDays(request.query as Record<string, unknown>) !== null,
+        policy: { roles: ['admin'] },
+        answer: (request, reply) => sales.answerFromCache(request, reply),
+      },
+    ],
+    [
       `/${API_PREFIX}/users/me`,
       {
         answer: (request, reply) => {
@@ -81,7 +94,7 @@ export function registerCacheFastPath(app: NestFastifyApplication): void {
     if (!route || (route.accepts && !route.accepts(request))) return;
     try {
       const principal = await access.authenticate(request, reply, route.prefetch);
-      access.authorize(principal, request.method, {});
+      access.authorize(principal, request.method, route.policy ?? {});
       if (route.answer(request, reply)) return reply;
     } catch (error) {
       sendError(request, reply, error, logger);

@@ -5,7 +5,7 @@ import { eventually } from '../../../../test/support/eventually';
 import { insertOrders, SeedOrder, utcDay } from '../../../../test/support/seed-orders';
 import { TEST_ENV } from '../../../../test/support/test-env';
 import { dataSourceOptions } from '../data-source.options';
-import { SALES_VIEW_LOCK_KEY, SalesViewRepository } from './sales-view.repository';
+import { SALES_CACHE_FILL_LOCK_KEY, SALES_VIEW_LOCK_KEY, SalesViewRepository, SalesViewSnapshot } from './sales-view.repository';
 
 // What the view should say, computed from the orders in plain JS: per UTC date of created_at.
 function expectedDays(orders: SeedOrder[], from: string, to: string) {
@@ -23,8 +23,9 @@ function expectedDays(orders: SeedOrder[], from: string, to: string) {
     .map(([saleDate, { cents, count }]) => ({ saleDate, totalRevenue: (cents / 100).toFixed(2), orderCount: String(count) }));
 }
 
-// The advisory lock as pg_locks shows it.
+// The advisory locks as pg_locks shows them (this database only: other test workers hold the same keys).
 const LOCK_ROWS = `SELECT granted FROM pg_locks WHERE ${advisoryLockFilter(SALES_VIEW_LOCK_KEY)}`;
+const FILL_LOCK_ROWS = `SELECT granted FROM pg_locks WHERE ${advisoryLockFilter(SALES_CACHE_FILL_LOCK_KEY)}`;
 
 describe('SalesViewRepository (Postgres)', () => {
   let dataSource: DataSource;
@@ -188,5 +189,72 @@ describe('SalesViewRepository (Postgres)', () => {
     for (const copy of copies) expect(copy).toEqual({ status: 'skipped', reason: expect.stringMatching(/^(tick-already-served|running)$/) });
     expect(late).toEqual({ status: 'skipped', reason: 'tick-already-served' });
     expect(next.status).toBe('refreshed');
+  });
+
+  describe('the dashboard cache protocol', () => {
+    async function fillLocks(): Promise<boolean[]> {
+      const { rows } = await locker.query<{ granted: boolean }>(FILL_LOCK_ROWS);
+      return rows.map((row) => row.granted).sort();
+    }
+
+    it("should read every row from 365 days before today on, later days too, with the last refresh's refreshed_at in microseconds", async () => {
+      const orders: SeedOrder[] = [1, 0, -365, -366].map((offset) => ({ createdAt: `${utcDay(offset)}T08:00:00.000Z`, amount: '1.50' }));
+      await insertOrders(dataSource, orders);
+      const refreshed = await sut.refresh({ wait: true, timeoutMs: 10_000 });
+      const fill = jest.fn().mockResolvedValue(undefined);
+
+      const snapshot = await sut.readForCache(2000, fill);
+
+      expect(snapshot.today).toBe(utcDay(0));
+      expect(snapshot.rows.map((row) => row.saleDate)).toEqual([utcDay(1), utcDay(0), utcDay(-365)]);
+      const [{ micros }] = await dataSource.query<Array<{ micros: string }>>(
+        `SELECT (extract(epoch FROM refreshed_at) * 1000000)::bigint::text AS micros FROM materialized_view_refreshes WHERE view_name = 'daily_sales_mv'`,
+      );
+      expect(snapshot.version).toBe(micros);
+      expect(Math.floor(Number(micros) / 1000)).toBe(refreshed.status === 'refreshed' ? refreshed.refreshedAt.getTime() : -1);
+      expect(fill).toHaveBeenCalledWith(snapshot);
+    });
+
+    it('should answer without filling while a refresh is committing (the fill lock taken)', async () => {
+      await locker.query('BEGIN');
+      await locker.query('SELECT pg_advisory_xact_lock($1)', [SALES_CACHE_FILL_LOCK_KEY]);
+      const fill = jest.fn().mockResolvedValue(undefined);
+      try {
+        const snapshot = await sut.readForCache(2000, fill);
+        expect(snapshot.rows).toEqual([]);
+      } finally {
+        await locker.query('ROLLBACK');
+      }
+      expect(fill).not.toHaveBeenCalled();
+    });
+
+    it("should hold a refresh's commit, and its fence, until a fill under way has written", async () => {
+      const order: string[] = [];
+      let releaseFill!: () => void;
+      const fillBlocked = new Promise<void>((resolve) => (releaseFill = resolve));
+      const filling = sut.readForCache(10_000, async () => {
+        order.push('fill started');
+        await fillBlocked;
+        order.push('fill written');
+      });
+      await eventually(() => expect(order).toEqual(['fill started']));
+      const refreshing = other.refresh({
+        wait: true,
+        timeoutMs: 10_000,
+        beforeCommit: async (snapshot: SalesViewSnapshot) => {
+          order.push(`fence at ${snapshot.version}`);
+        },
+      });
+      // The refresh is waiting for the fill lock the fill holds shared.
+      await eventually(async () => expect(await fillLocks()).toEqual([false, true]));
+      expect(order).toEqual(['fill started']);
+
+      releaseFill();
+      const [, refreshed] = await Promise.all([filling, refreshing]);
+
+      expect(refreshed).toMatchObject({ status: 'refreshed', snapshot: { today: utcDay(0) } });
+      expect(order).toEqual(['fill started', 'fill written', `fence at ${(refreshed as { snapshot: SalesViewSnapshot }).snapshot.version}`]);
+      expect(await fillLocks()).toEqual([]);
+    });
   });
 });

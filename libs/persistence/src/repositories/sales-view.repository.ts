@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { DataSource, EntityManager } from 'typeorm';
+import { SALES_CACHE_DAYS } from '@app/contracts';
 
 export interface DailySalesRow {
   saleDate: string; // YYYY-MM-DD
@@ -16,14 +17,34 @@ export interface SalesViewRefreshRequest {
   timeoutMs: number;
   // The scheduler tick this refresh serves; a tick already served is skipped.
   tickAt?: Date;
+  // Runs after the refresh, before its commit, under the cache fill lock with the view as it will be committed: the
+  // cache fence (a fill can no longer land the old rows after it).
+  beforeCommit?: (snapshot: SalesViewSnapshot) => Promise<void>;
+}
+
+// The view as one transaction sees it: what the dashboard cache holds.
+export interface SalesViewSnapshot {
+  // refreshed_at of the last refresh in epoch microseconds, as text ('0' before the first one).
+  version: string;
+  // Postgres's today (UTC), YYYY-MM-DD.
+  today: string;
+  // Every row from SALES_CACHE_DAYS - 1 days before today on (later days too), newest first.
+  rows: DailySalesRow[];
 }
 
 export type SalesViewRefreshOutcome =
-  { status: 'refreshed'; startedAt: Date; refreshedAt: Date; durationMs: number } | { status: 'skipped'; reason: 'running' | 'tick-already-served' };
+  | { status: 'refreshed'; startedAt: Date; refreshedAt: Date; durationMs: number; snapshot?: SalesViewSnapshot }
+  | { status: 'skipped'; reason: 'running' | 'tick-already-served' };
 
 const VIEW = 'daily_sales_mv';
 // Held for the whole refresh by whoever refreshes the view, on any replica; 7_363_517_001/002 are taken.
 export const SALES_VIEW_LOCK_KEY = 7_363_517_003;
+// Orders the dashboard cache's writes: a fill holds it shared from its read until its cache write is done; a
+// refresh takes it exclusively before its commit, waiting for fills under way, and fences the cache. A fill that
+// finds it taken answers without writing. 004 and 010 are taken.
+export const SALES_CACHE_FILL_LOCK_KEY = 7_363_517_011;
+const SNAPSHOT_VERSION = `SELECT coalesce((SELECT (extract(epoch FROM refreshed_at) * 1000000)::bigint FROM materialized_view_refreshes WHERE view_name = $1), 0)::text AS version,
+        to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS today`;
 
 // A timeout as Postgres takes it: whole milliseconds, at least 1 (0 would mean none).
 function timeoutMilliseconds(ms: number): number {
@@ -58,6 +79,28 @@ export class SalesViewRepository {
         [days - 1],
       );
     });
+  }
+
+  // The view for the dashboard cache (see SalesViewSnapshot), in one short transaction. `fill` runs inside it when
+  // the fill lock was free (no refresh is about to commit), so its cache write lands before any later fence.
+  readForCache(timeoutMs: number, fill: (snapshot: SalesViewSnapshot) => Promise<void>): Promise<SalesViewSnapshot> {
+    return this.dataSource.transaction(async (manager) => {
+      await setLocalTimeouts(manager, timeoutMs);
+      const [{ mayFill }] = await manager.query<Array<{ mayFill: boolean }>>(`SELECT pg_try_advisory_xact_lock_shared($1) AS "mayFill"`, [SALES_CACHE_FILL_LOCK_KEY]);
+      const snapshot = await this.snapshot(manager, SALES_CACHE_DAYS);
+      if (mayFill) await fill(snapshot);
+      return snapshot;
+    });
+  }
+
+  private async snapshot(manager: EntityManager, days: number): Promise<SalesViewSnapshot> {
+    const [{ version, today }] = await manager.query<Array<{ version: string; today: string }>>(SNAPSHOT_VERSION, [VIEW]);
+    const rows = await manager.query<DailySalesRow[]>(
+      `SELECT to_char(sale_date, 'YYYY-MM-DD') AS "saleDate", total_revenue::text AS "totalRevenue", order_count::text AS "orderCount"
+         FROM ${VIEW} WHERE sale_date >= $1::date - $2::int ORDER BY sale_date DESC`,
+      [today, days - 1],
+    );
+    return { version, today, rows };
   }
 
   // REFRESH ... CONCURRENTLY (readers keep the old rows until it commits) under a transaction-scoped advisory
@@ -95,7 +138,11 @@ export class SalesViewRepository {
          RETURNING refreshed_at AS "refreshedAt"`,
         [VIEW, durationMs, request.tickAt ?? null],
       );
-      return { status: 'refreshed', startedAt, refreshedAt, durationMs };
+      if (!request.beforeCommit) return { status: 'refreshed', startedAt, refreshedAt, durationMs };
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SALES_CACHE_FILL_LOCK_KEY]);
+      const snapshot = await this.snapshot(manager, SALES_CACHE_DAYS);
+      await request.beforeCommit(snapshot);
+      return { status: 'refreshed', startedAt, refreshedAt, durationMs, snapshot };
     });
   }
 

@@ -1,4 +1,4 @@
-import { estypes } from '@elastic/elasticsearch';
+import type { estypes } from '@elastic/elasticsearch';
 import { ContentSearchQuery } from '../content-search.port';
 import { parseWebsearch, websearchQuery, WebsearchNode } from './websearch-query.util';
 

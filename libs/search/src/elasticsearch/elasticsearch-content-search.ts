@@ -1,4 +1,5 @@
-import { Client, errors, estypes } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
+import { elasticsearchErrors } from './elasticsearch-errors.util';
 import { DomainError } from '@app/common';
 import { ContentIndexSource, ContentIndexWriter, ContentSearchQuery, ContentSearchReader, ContentSearchResult, IndexableContent } from '../content-search.port';
 import { contentVersion, DELETED_VERSION, toContentDocument } from './content-documents.util';
@@ -10,7 +11,7 @@ const CONFLICT = 409;
 const NOT_FOUND = 404;
 const RECONCILE_PAGE = 1000;
 
-const statusOf = (error: unknown) => (error instanceof errors.ResponseError ? error.statusCode : undefined);
+const statusOf = (error: unknown) => (error instanceof elasticsearchErrors().ResponseError ? error.statusCode : undefined);
 
 // One document per item, its _id the content id, written with updated_at as its external version: a redelivered
 // event rewrites the same state, an older one is refused (409, which is success here). Live writes refresh, so
@@ -127,8 +128,8 @@ export class ElasticsearchContentSearchReader implements ContentSearchReader {
 
 // A slow or unreachable cluster is the caller's 504 or 503, as a slow or unreachable Postgres is.
 function asDomainError(error: unknown): never {
-  if (error instanceof errors.TimeoutError) throw new DomainError('UPSTREAM_TIMEOUT', 'The search index did not answer in time');
-  if (error instanceof errors.ConnectionError || error instanceof errors.NoLivingConnectionsError) {
+  if (error instanceof elasticsearchErrors().TimeoutError) throw new DomainError('UPSTREAM_TIMEOUT', 'The search index did not answer in time');
+  if (error instanceof elasticsearchErrors().ConnectionError || error instanceof elasticsearchErrors().NoLivingConnectionsError) {
     throw new DomainError('SERVICE_UNAVAILABLE', 'The search index is unavailable');
   }
   throw error;

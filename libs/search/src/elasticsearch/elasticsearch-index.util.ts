@@ -1,4 +1,5 @@
-import { Client, errors, estypes } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
+import { elasticsearchErrors } from './elasticsearch-errors.util';
 
 export interface IndexBody {
   settings: estypes.IndicesIndexSettings;
@@ -10,7 +11,10 @@ export async function createIndexIfMissing(client: Client, index: string, body: 
   try {
     await client.indices.create({ index, ...body });
   } catch (error) {
-    if (!(error instanceof errors.ResponseError && (error.body as { error?: { type?: string } } | undefined)?.error?.type === 'resource_already_exists_exception')) {
+    if (!(
+      error instanceof elasticsearchErrors().ResponseError &&
+      (error.body as { error?: { type?: string } } | undefined)?.error?.type === 'resource_already_exists_exception'
+    )) {
       throw error;
     }
   }

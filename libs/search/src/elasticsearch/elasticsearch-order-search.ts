@@ -1,4 +1,4 @@
-import { Client, estypes } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import { OrderDocument } from '@app/contracts';
 import { OrderIndexWriter, OrderSearchQuery, OrderSearchReader, OrderSearchResult } from '../order-search.port';
 import { describeBulkItem, IndexCreator, pingCluster, totalHits } from './elasticsearch-index.util';

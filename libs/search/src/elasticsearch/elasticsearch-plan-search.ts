@@ -1,4 +1,4 @@
-import { Client, estypes } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import { PlanSearchQuery } from '@app/contracts';
 import { IndexablePlan, PlanIndexWriter, PlanSearchReader, PlanSearchResult } from '../plan-search.port';
 import { describeBulkItem, IndexCreator, pingCluster, totalHits } from './elasticsearch-index.util';

@@ -1,4 +1,4 @@
-import { estypes } from '@elastic/elasticsearch';
+import type { estypes } from '@elastic/elasticsearch';
 
 export const ORDER_INDEX = 'orders';
 

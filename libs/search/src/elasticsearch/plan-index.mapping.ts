@@ -1,4 +1,4 @@
-import { estypes } from '@elastic/elasticsearch';
+import type { estypes } from '@elastic/elasticsearch';
 
 export const PLAN_INDEX = 'plans';
 

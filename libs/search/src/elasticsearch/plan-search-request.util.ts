@@ -1,4 +1,4 @@
-import { estypes } from '@elastic/elasticsearch';
+import type { estypes } from '@elastic/elasticsearch';
 import { PlanSearchQuery } from '@app/contracts';
 import { PLAN_RELATIONS } from './plan-index.mapping';
 import { websearchQuery } from './websearch-query.util';

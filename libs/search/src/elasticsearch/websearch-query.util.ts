@@ -1,4 +1,4 @@
-import { estypes } from '@elastic/elasticsearch';
+import type { estypes } from '@elastic/elasticsearch';
 
 // A port of Postgres' websearch_to_tsquery (PG 12+, tsquery.c) to an Elasticsearch query, so `q` means the same
 // in both backends: words are ANDed, "quoted text" is a phrase, `or` between operands is OR (binding looser than
