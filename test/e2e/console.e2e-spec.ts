@@ -160,6 +160,9 @@ describe('operator console at /admin (e2e, Chromium)', () => {
           15_000,
           500,
         );
+        // The table fits its tile at both widths: no column cut off under the next tile.
+        const overflowPx = await queues.evaluate((tile) => tile.querySelector('table')!.getBoundingClientRect().right - tile.getBoundingClientRect().right);
+        expect(overflowPx).toBeLessThanOrEqual(0);
         await expectNoAxeViolations(page);
         await page.screenshot({ path: join(SCREENSHOTS, `console-overview-${width}.png`), fullPage: true });
         expect(violations).toEqual([]);

@@ -24,9 +24,23 @@ function age(seconds: number | null | undefined): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-function Tile({ title, href, go, children, alert }: { title: string; href: string; go: (path: string) => void; children: ComponentChildren; alert?: boolean }) {
+function Tile({
+  title,
+  href,
+  go,
+  children,
+  alert,
+  wide,
+}: {
+  title: string;
+  href: string;
+  go: (path: string) => void;
+  children: ComponentChildren;
+  alert?: boolean;
+  wide?: boolean;
+}) {
   return (
-    <section class={alert ? 'tile alert' : 'tile'} aria-label={title}>
+    <section class={['tile', alert ? 'alert' : '', wide ? 'wide' : ''].filter(Boolean).join(' ')} aria-label={title}>
       <h2>
         <a
           href={`/admin/${href}`}
@@ -82,7 +96,7 @@ export function OverviewView({ go }: { go: (path: string) => void }) {
             ))}
           </ul>
         </Tile>
-        <Tile title="Queues" href="dead-letters" go={go}>
+        <Tile title="Queues" href="dead-letters" go={go} wide>
           <table class="queues">
             <caption class="visually-hidden">Queue depth (ready and unacked) and consumers</caption>
             <thead>
