@@ -452,6 +452,9 @@ function summaryOf(
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
+  // The apps are started with this Node: under an older one (a system Node 20 first on the PATH) core dies at start.
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 24) throw new Error(`the harness needs Node 24 (package.json engines), this is ${process.version}: put the project's Node first on the PATH`);
   if (settings.quick) log('QUICK RUN: fewer and shorter rounds, smaller data sets; a look at a change, not a record (not added to RESULTS.md)');
   if (Math.max(roundS, warmUpS + durationS, rateStepS) > PRINCIPAL_TTL_SECONDS - 20) {
     throw new Error(
