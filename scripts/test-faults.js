@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run test:faults [-- --quick]: builds, then runs the fault scenarios (test/faults) on a database and vhost of
-// their own (TEST_NAMESPACE=faults) and a redis-server of their own. --quick runs the CI subset (no broker
+// their own (TEST_NAMESPACE=faults) and a redis-server of their own. --quick runs a subset for a shared machine (no broker
 // stop_app, which would hit every user of the machine's RabbitMQ).
 const { execFileSync, spawnSync } = require('node:child_process');
 const { join } = require('node:path');
