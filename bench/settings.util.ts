@@ -34,7 +34,7 @@ const FULL: Omit<BenchSettings, 'quick'> = {
 const QUICK: Omit<BenchSettings, 'quick'> = {
   ...FULL,
   rounds: 2,
-  roundS: 3,
+  roundS: 2,
   warmUpS: 1,
   durationS: 4,
   drainEvents: 5000,
