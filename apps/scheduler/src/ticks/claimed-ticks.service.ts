@@ -25,7 +25,6 @@ export interface ClaimedTickJob<P extends object> {
 export class ClaimedTicks {
   private readonly logger = new Logger(ClaimedTicks.name);
   private readonly ticks: Counter<'job' | 'outcome'>;
-  private readonly crons = new Map<string, CronJob>();
 
   constructor(
     private readonly registry: SchedulerRegistry,
@@ -48,7 +47,6 @@ export class ClaimedTicks {
       onTick: () => inRootSpan(`${job.name} tick`, () => this.tick(job)),
       waitForCompletion: true,
     });
-    this.crons.set(job.name, cron);
     this.registry.addCronJob(job.name, cron);
     cron.start();
     this.logger.log(`${job.what} scheduled on "${job.schedule}" (UTC), ${detail}, next at ${cron.nextDate().toISO()}`);
@@ -63,7 +61,7 @@ export class ClaimedTicks {
         return;
       }
       // The command expires at the next tick, which would redo it.
-      const nextTick = this.crons.get(job.name)?.nextDate().toMillis() ?? tickAt.getTime() + 60_000;
+      const nextTick = this.registry.doesExist('cron', job.name) ? this.registry.getCronJob(job.name).nextDate().toMillis() : tickAt.getTime() + 60_000;
       await this.publisher.publish(job.pattern, job.payload(tickAt), {
         messageId: `${job.name}:${tickAt.toISOString()}`,
         expiresInMs: nextTick - Date.now(),
